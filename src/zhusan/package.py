@@ -165,6 +165,11 @@ def generated_files(root: Path) -> dict[Path, bytes]:
         root / "schema" / f"{t.name}.json": dump_json(table_schema(t)) for t in TABLES.values()
     }
     files[root / DESCRIPTOR] = dump_json(descriptor_for(root))
+    readme = root / "README.md"
+    if readme.is_file():  # the source tree, not an installed wheel
+        from zhusan.docs import render_readme
+
+        files[readme] = render_readme(root, readme.read_text(encoding="utf-8")).encode("utf-8")
     return files
 
 

@@ -1,0 +1,146 @@
+"""A broken copy of the package fails validation with a message naming the place."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import zhusan
+from tests.conftest import Runner, edit_cell, figure_id, read_rows, refresh_hashes, write_rows
+
+
+def _codes(pkg: Path) -> dict[str, list[str]]:
+    report = zhusan.validate(pkg)
+    out: dict[str, list[str]] = {}
+    for p in report.problems:
+        out.setdefault(p.code, []).append(str(p))
+    return out
+
+
+def test_changed_seed_byte_fails_naming_the_source(pkg: Path, cli: Runner) -> None:
+    """One changed byte of an archived document fails its sha256 check."""
+    seed = pkg / "seeds" / "kylym-shamy-report.txt"
+    data = bytearray(seed.read_bytes())
+    data[100] = ord("X") if data[100] != ord("X") else ord("Y")
+    seed.write_bytes(bytes(data))
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 1
+    assert "dataset/sources.csv row 6 field sha256: [seed-hash]" in proc.stdout
+    assert "kylym-shamy-report.txt" in proc.stdout
+
+
+def test_unknown_source_id_fails_as_foreign_key(pkg: Path, cli: Runner) -> None:
+    """A figure citing a source that does not exist is a broken foreign key."""
+    fid = figure_id(pkg, "wsj-oneal-op-ed", "607")
+    row = edit_cell(pkg, "figures", fid, "source_id", "no-such-source")
+    refresh_hashes(pkg)
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 1
+    assert f"dataset/figures.csv row {row} field source_id: [foreign-key]" in proc.stdout
+    assert "'no-such-source' is not a source_id in sources" in proc.stdout
+
+
+def test_wrong_typed_cell_fails_naming_row_and_field(pkg: Path, cli: Runner) -> None:
+    """A word where a number belongs is a cell error at that row and field."""
+    fid = figure_id(pkg, "kylym-shamy-report", "595")
+    row = edit_cell(pkg, "figures", fid, "value", "many")
+    refresh_hashes(pkg)
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 1
+    assert f"dataset/figures.csv row {row} field value: [cell-error]" in proc.stdout
+
+
+def test_stale_resource_hash_fails(pkg: Path, cli: Runner) -> None:
+    """A CSV edited without updating the descriptor fails its hash and byte count."""
+    edit_cell(pkg, "people", "nurlan", "note", "edited")
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 1
+    assert "dataset/people.csv: [resource-hash]" in proc.stdout
+    assert "dataset/people.csv: [resource-bytes]" in proc.stdout
+
+
+def test_changed_quote_fails_naming_the_row(pkg: Path) -> None:
+    """One changed character of a quote is no longer found in the source."""
+    rows = read_rows(pkg / "dataset" / "figures.csv")
+    fid = figure_id(pkg, "kylym-shamy-report", "595")
+    target = next(r for r in rows if r["figure_id"] == fid)
+    row = edit_cell(pkg, "figures", fid, "quote", target["quote"].replace("595", "596"))
+    edit_cell(pkg, "figures", fid, "stated", "596")
+    refresh_hashes(pkg)
+    found = _codes(pkg)["quote-not-found"]
+    assert found == [
+        f"dataset/figures.csv row {row} field quote: [quote-not-found] "
+        f"quote is not in source kylym-shamy-report"
+    ]
+
+
+def test_repeated_primary_key_fails(pkg: Path) -> None:
+    """Two rows with one key fail the primary key check."""
+    row = edit_cell(pkg, "people", "nurlan", "person_id", "zarina")
+    refresh_hashes(pkg)
+    (msg,) = _codes(pkg)["primary-key"]
+    assert "field person_id: [primary-key] 'zarina' repeats row" in msg
+    assert f"row {row}" in msg
+
+
+def test_second_spelling_of_a_person_fails(pkg: Path) -> None:
+    """A person entered twice under two spellings is caught by the alias check."""
+    path = pkg / "dataset" / "people.csv"
+    rows = read_rows(path)
+    dup = dict(next(r for r in rows if r["person_id"] == "bibigul-asylova"))
+    dup.update(person_id="bibigul-assylova", name="Bibigul Assylova", aliases="")
+    rows.append(dup)
+    write_rows(path, rows)
+    refresh_hashes(pkg)
+    msgs = _codes(pkg)["duplicate-name"]
+    assert any("'Bibigul Assylova' also names 'bibigul-asylova'" in m for m in msgs)
+
+
+def test_interval_not_following_the_rule_fails(pkg: Path) -> None:
+    """Lower and upper must be what the qualifier rule gives."""
+    fid = figure_id(pkg, "kylym-shamy-report", "595")
+    row = edit_cell(pkg, "figures", fid, "lower", "500")
+    refresh_hashes(pkg)
+    msgs = _codes(pkg)["interval-rule"]
+    assert any(f"dataset/figures.csv row {row} field lower" in m for m in msgs)
+
+
+def test_missing_descriptor_exits_2(tmp_path: Path, cli: Runner) -> None:
+    """A folder without datapackage.json is unusable input: exit 2, one line, no traceback."""
+    proc = cli("validate", str(tmp_path))
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "no such file" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_unreadable_json_exits_2(pkg: Path, cli: Runner) -> None:
+    """A descriptor that is not JSON is unusable input."""
+    (pkg / "datapackage.json").write_text("{not json", encoding="utf-8")
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 2
+    assert "not valid UTF-8 JSON" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_resource_path_outside_the_package_exits_2(pkg: Path, cli: Runner) -> None:
+    """A resource path that leaves the folder or names a URL is refused before reading."""
+    for bad in ("../../etc/passwd", "http://example.org/figures.csv", "/etc/passwd"):
+        desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+        desc["resources"][0]["path"] = bad
+        (pkg / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+        proc = cli("validate", str(pkg))
+        assert proc.returncode == 2, bad
+        assert "resource 'sources'" in proc.stderr
+
+
+def test_missing_column_is_reported_once(pkg: Path) -> None:
+    """A table without a schema column fails once, naming the column, not once per row."""
+    path = pkg / "dataset" / "events.csv"
+    rows = read_rows(path)
+    for r in rows:
+        del r["note"]
+    write_rows(path, rows)
+    refresh_hashes(pkg)
+    codes = _codes(pkg)
+    assert codes["missing-column"] == [
+        "dataset/events.csv row 1 field note: [missing-column] column is missing from the header"
+    ]
