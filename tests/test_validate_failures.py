@@ -144,3 +144,13 @@ def test_missing_column_is_reported_once(pkg: Path) -> None:
     assert codes["missing-column"] == [
         "dataset/events.csv row 1 field note: [missing-column] column is missing from the header"
     ]
+
+
+def test_entity_without_mention_fails(pkg: Path) -> None:
+    """A place that no source attests is reported: every row is backed by a quote."""
+    path = pkg / "dataset" / "mentions.csv"
+    rows = [r for r in read_rows(path) if r["place_id"] != "caspian-sea"]
+    write_rows(path, rows)
+    refresh_hashes(pkg)
+    (msg,) = _codes(pkg)["unattested"]
+    assert "dataset/places.csv row" in msg and "no mention attests 'caspian-sea'" in msg

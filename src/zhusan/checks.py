@@ -132,6 +132,28 @@ def check_aliases(pkg: Package) -> Iterator[Problem]:
                     owner[norm] = (ident, row)
 
 
+def check_attested(pkg: Package) -> Iterator[Problem]:
+    """Every event, person, organisation and place is attested by at least one mention."""
+    columns = {
+        "events": "event_id",
+        "people": "person_id",
+        "organizations": "organization_id",
+        "places": "place_id",
+    }
+    for name, column in columns.items():
+        attested = {cells.get(column) for cells in pkg.tables["mentions"].raw.values()}
+        for row, cells in pkg.tables[name].raw.items():
+            if cells.get(column) not in attested:
+                yield Problem(
+                    "unattested",
+                    f"no mention attests {cells.get(column)!r}",
+                    name,
+                    row,
+                    column,
+                    cells.get(column),
+                )
+
+
 def check_intervals(pkg: Package) -> Iterator[Problem]:
     """lower, upper and bounds of every figure follow from its qualifier and value."""
     for row, f in pkg.tables["figures"].models.items():
@@ -178,6 +200,7 @@ def run_checks(pkg: Package) -> list[Problem]:
     problems += seed_problems
     problems += check_quotes(pkg, texts)
     problems += check_aliases(pkg)
+    problems += check_attested(pkg)
     problems += check_intervals(pkg)
     problems += check_subsets(pkg)
     return problems
