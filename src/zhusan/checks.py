@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
+from zhusan.consistency import findings
 from zhusan.intervals import interval
-from zhusan.models import TABLES, Figure, Mention, Role, Source
+from zhusan.models import TABLES, Discrepancy, Figure, Mention, Role, Source
 from zhusan.reading import Package
 from zhusan.report import Problem
 
@@ -193,6 +194,47 @@ def check_subsets(pkg: Package) -> Iterator[Problem]:
                 )
 
 
+def check_findings(pkg: Package) -> Iterator[Problem]:
+    """Every consistency finding has a discrepancies row, and every row still has its finding."""
+    figures = [f for f in pkg.tables["figures"].models.values() if isinstance(f, Figure)]
+    found = {f.finding_id: f for f in findings(figures)}
+    valid_ids = {f.figure_id for f in figures}
+    explained: set[str] = set()
+    for row, d in pkg.tables["discrepancies"].models.items():
+        assert isinstance(d, Discrepancy)
+        finding = found.get(d.finding_id)
+        if finding is None:
+            if set(d.figure_ids) <= valid_ids:
+                yield Problem(
+                    "stale-discrepancy",
+                    f"finding {d.finding_id} no longer occurs",
+                    "discrepancies",
+                    row,
+                    "finding_id",
+                    d.finding_id,
+                )
+            continue
+        explained.add(d.finding_id)
+        if sorted(d.figure_ids) != sorted(finding.figure_ids) or d.rule != finding.rule:
+            yield Problem(
+                "discrepancy-mismatch",
+                f"rule and figure_ids must be {finding.rule} and "
+                f"{';'.join(sorted(finding.figure_ids))}",
+                "discrepancies",
+                row,
+                "figure_ids",
+            )
+    for fid, finding in found.items():
+        if fid not in explained:
+            yield Problem(
+                "unexplained-finding",
+                f"[{fid}] {finding.message}; no discrepancies row explains it",
+                "figures",
+                None,
+                None,
+            )
+
+
 def run_checks(pkg: Package) -> list[Problem]:
     """Every check of this module, in a stable order."""
     problems = list(check_keys(pkg))
@@ -203,4 +245,5 @@ def run_checks(pkg: Package) -> list[Problem]:
     problems += check_attested(pkg)
     problems += check_intervals(pkg)
     problems += check_subsets(pkg)
+    problems += check_findings(pkg)
     return problems

@@ -144,11 +144,6 @@ class Figure(BaseModel):
             raise ValueError(f"a percentage must lie in 0 to 100, not {self.value:g}")
         if self.lower is not None and self.upper is not None and self.lower > self.upper:
             raise ValueError(f"lower {self.lower:g} is above upper {self.upper:g}")
-        if self.value is not None:
-            if self.lower is not None and self.value < self.lower:
-                raise ValueError(f"value {self.value:g} is below lower {self.lower:g}")
-            if self.upper is not None and self.value > self.upper:
-                raise ValueError(f"value {self.value:g} is above upper {self.upper:g}")
         if (self.parent_id is None) != (self.axis is None) or (
             (self.parent_id is None) != (self.exhaustive is None)
         ):
