@@ -5,7 +5,8 @@
 >>> report = zhusan.validate()
 """
 
-from zhusan.api import Dataset, InvalidPackage, load, validate
+from zhusan.api import Dataset, InvalidPackage, conflicts, estimates, load, validate
+from zhusan.estimates import Estimate
 from zhusan.models import (
     TABLES,
     Discrepancy,
@@ -27,6 +28,7 @@ __all__ = [
     "TABLES",
     "Dataset",
     "Discrepancy",
+    "Estimate",
     "Event",
     "Figure",
     "InvalidPackage",
@@ -40,6 +42,8 @@ __all__ = [
     "Source",
     "UnusableInput",
     "__version__",
+    "conflicts",
+    "estimates",
     "load",
     "validate",
 ]

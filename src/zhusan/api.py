@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
+from typing import Any
 
 from zhusan.checks import run_checks
+from zhusan.consistency import TOPICS, findings, fmt, iv, topic
+from zhusan.estimates import Estimate
+from zhusan.estimates import estimates as _estimates
 from zhusan.models import (
     Discrepancy,
     Event,
@@ -72,3 +76,53 @@ def load(path: str | os.PathLike[str] | None = None) -> Dataset:
         raise InvalidPackage(report)
     tables = {f.name: tuple(pkg.tables[f.name].models.values()) for f in fields(Dataset)}
     return Dataset(**tables)  # type: ignore[arg-type]
+
+
+def conflicts(path: str | os.PathLike[str] | None = None) -> list[dict[str, Any]]:
+    """Every consistency finding with its explanation, most important topic first.
+
+    A finding's topic is that of its first figure (the whole, or the combined group).
+
+    Topics: returned people, children, women, women and children, men, prosecutions, other.
+    ``explanation`` is None for a finding that no discrepancies row explains.
+    """
+    data = load(path)
+    by_id = {f.figure_id: f for f in data.figures}
+    explained = {d.finding_id: d for d in data.discrepancies}
+    out = []
+    for finding in findings(data.figures):
+        figs = [by_id[i] for i in finding.figure_ids]
+        rank = topic(figs[0])
+        d = explained.get(finding.finding_id)
+        out.append(
+            {
+                "finding_id": finding.finding_id,
+                "rule": finding.rule,
+                "topic": TOPICS[rank][0] if rank < len(TOPICS) else "other",
+                "rank": rank,
+                "message": finding.message,
+                "figures": [
+                    {
+                        "figure_id": f.figure_id,
+                        "source_id": f.source_id,
+                        "stated": f.stated,
+                        "qualifier": f.qualifier,
+                        "value": f.value,
+                        "interval": fmt(iv(f)),
+                        "as_of": f.as_of,
+                        "quote": f.quote,
+                    }
+                    for f in figs
+                ],
+                "explanation": None
+                if d is None
+                else {"discrepancy_id": d.discrepancy_id, "kind": d.kind, "text": d.explanation},
+            }
+        )
+    out.sort(key=lambda c: (c["rank"], c["rule"], c["finding_id"]))
+    return out
+
+
+def estimates(path: str | os.PathLike[str] | None = None) -> list[Estimate]:
+    """For each count of people and each year, the low-high envelope across sources."""
+    return _estimates(load(path).figures)

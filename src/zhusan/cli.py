@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from zhusan.api import validate
+from zhusan.api import InvalidPackage, conflicts, validate
 from zhusan.package import (
     UnusableInput,
     bundled_root,
@@ -31,6 +32,26 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     else:
         print(report.summary())
     return EXIT_VALID if report.valid else EXIT_INVALID
+
+
+def _cmd_conflicts(args: argparse.Namespace) -> int:
+    found = conflicts(args.path)
+    unexplained = sum(c["explanation"] is None for c in found)
+    if args.json:
+        print(json.dumps(found, indent=2, ensure_ascii=False))
+        return EXIT_INVALID if unexplained else EXIT_VALID
+    print(f"{len(found)} findings, {unexplained} unexplained")
+    current = None
+    for c in found:
+        if c["topic"] != current:
+            current = c["topic"]
+            print(f"\n== {current}")
+        print(f"- [{c['finding_id']}] {c['message']}")
+        e = c["explanation"]
+        print(
+            "  UNEXPLAINED" if e is None else f"  {e['kind']} ({e['discrepancy_id']}): {e['text']}"
+        )
+    return EXIT_INVALID if unexplained else EXIT_VALID
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -72,9 +93,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the report as JSON (the API's report)"
     )
     p.set_defaults(func=_cmd_validate)
+    c = sub.add_parser(
+        "conflicts",
+        help="list every disagreement the checks find, with its explanation",
+        description="List every finding of the consistency checks (breakdowns that do not add "
+        "up, subsets above their whole, sources that disagree, totals that shrink, implausible "
+        "values) with the explanation recorded in the discrepancies table, grouped by what is "
+        "counted: returned people, children, women, men, prosecutions, then the rest. Exit 1 "
+        "when a finding has no explanation.",
+    )
+    c.add_argument("path", nargs="?", help="package folder or datapackage.json (default: bundled)")
+    c.add_argument("--json", action="store_true", help="print the list as JSON (zhusan.conflicts)")
+    c.set_defaults(func=_cmd_conflicts)
     s = sub.add_parser(
         "schema",
-        help="write schema/*.json and datapackage.json from the models",
+        help="write schema/*.json, estimates.csv and datapackage.json from the models",
         description="Generate the Table Schemas and datapackage.json from the pydantic models "
         "and the CSV files; with --check, write nothing and exit 1 naming each file that differs.",
     )
@@ -89,11 +122,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code: int = args.func(args)
+    except InvalidPackage as exc:
+        print(f"zhusan: invalid package: {exc} (run `zhusan validate` for all)", file=sys.stderr)
+        return EXIT_INVALID
     except UnusableInput as exc:
         print(f"zhusan: unusable input: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into a command that stopped reading (| head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_VALID
     except Exception as exc:
         print(f"zhusan: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INTERNAL

@@ -10,7 +10,9 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-from zhusan.models import TABLES, Table
+from pydantic import BaseModel
+
+from zhusan.models import TABLES, Figure, Table
 from zhusan.tableschema import model_fields
 
 DESCRIPTOR = "datapackage.json"
@@ -73,12 +75,7 @@ def read_descriptor(descriptor: Path) -> dict[str, Any]:
 
 def table_schema(table: Table) -> dict[str, Any]:
     """The Table Schema of one table, generated from its model."""
-    schema: dict[str, Any] = {
-        "$schema": SCHEMA_PROFILE,
-        "fields": model_fields(table.model),
-        "missingValues": [""],
-        "primaryKey": [table.primary_key],
-    }
+    schema = _schema(table.model, table.primary_key)
     fks = []
     for fk in table.foreign_keys:
         ref: dict[str, Any] = {"fields": [fk.ref]}
@@ -87,6 +84,15 @@ def table_schema(table: Table) -> dict[str, Any]:
     if fks:
         schema["foreignKeys"] = fks
     return schema
+
+
+def _schema(model: type[BaseModel], primary_key: str) -> dict[str, Any]:
+    return {
+        "$schema": SCHEMA_PROFILE,
+        "fields": model_fields(model),
+        "missingValues": [""],
+        "primaryKey": [primary_key],
+    }
 
 
 def dump_json(data: Any) -> bytes:
@@ -107,23 +113,41 @@ def _sources_metadata(root: Path) -> list[dict[str, str]]:
     return out
 
 
-def descriptor_for(root: Path) -> dict[str, Any]:
-    """The datapackage.json the models and the CSVs under ``root`` imply."""
+def _derived_tables() -> dict[str, tuple[type[BaseModel], str, str]]:
+    from zhusan.estimates import Estimate
+
+    return {
+        "estimates": (
+            Estimate,
+            "estimate_id",
+            "Generated: per thing counted and year, the low-high envelope of what the sources "
+            "say (zhusan schema).",
+        )
+    }
+
+
+def descriptor_for(root: Path, derived: dict[str, bytes] | None = None) -> dict[str, Any]:
+    """The datapackage.json the models and the CSVs under ``root`` imply.
+
+    ``derived`` gives the content of generated tables (estimates) when it is not on disk yet.
+    """
+    derived = derived or {}
+    tables = [(t.name, t.description) for t in TABLES.values()]
+    tables += [(name, spec[2]) for name, spec in _derived_tables().items()]
     resources_ = []
-    for table in TABLES.values():
-        csv_path = root / "dataset" / f"{table.name}.csv"
-        data = csv_path.read_bytes()
+    for name, description in tables:
+        data = derived.get(name) or (root / "dataset" / f"{name}.csv").read_bytes()
         resources_.append(
             {
-                "name": table.name,
+                "name": name,
                 "type": "table",
-                "path": f"dataset/{table.name}.csv",
+                "path": f"dataset/{name}.csv",
                 "scheme": "file",
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
-                "description": table.description,
-                "schema": f"schema/{table.name}.json",
+                "description": description,
+                "schema": f"schema/{name}.json",
                 "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
                 "bytes": len(data),
                 "licenses": [DATA_LICENSE],
@@ -161,10 +185,21 @@ def descriptor_for(root: Path) -> dict[str, Any]:
 
 def generated_files(root: Path) -> dict[Path, bytes]:
     """Every file ``zhusan schema`` writes, with its content."""
+    from zhusan.estimates import estimates_csv
+    from zhusan.reading import read_table
+    from zhusan.report import Problem
+
     files = {
         root / "schema" / f"{t.name}.json": dump_json(table_schema(t)) for t in TABLES.values()
     }
-    files[root / DESCRIPTOR] = dump_json(descriptor_for(root))
+    for name, (model, key, _) in _derived_tables().items():
+        files[root / "schema" / f"{name}.json"] = dump_json(_schema(model, key))
+    problems: list[Problem] = []
+    text = (root / "dataset" / "figures.csv").read_text(encoding="utf-8")
+    figures = read_table("figures", text, problems).models.values()
+    derived = {"estimates": estimates_csv(f for f in figures if isinstance(f, Figure))}
+    files[root / "dataset" / "estimates.csv"] = derived["estimates"]
+    files[root / DESCRIPTOR] = dump_json(descriptor_for(root, derived))
     readme = root / "README.md"
     if readme.is_file():  # the source tree, not an installed wheel
         from zhusan.docs import render_readme

@@ -1,0 +1,97 @@
+"""Hedged numbers are intervals: well formed, exact values are points, wider words never narrow."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from zhusan.fields import Qualifier
+from zhusan.intervals import VAGUE, Interval, interval
+
+VALUES = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False)
+WITH_VALUE = [q for q in get_args(Qualifier) if q not in VAGUE]
+#: (narrower, wider): every number the first allows, the second allows too.
+WIDENINGS = [
+    ("exact", "about"),
+    ("exact", "at_least"),
+    ("exact", "up_to"),
+    ("more_than", "at_least"),
+    ("less_than", "up_to"),
+    ("nearly", "up_to"),
+    ("nearly", "about"),
+    ("almost", "about"),
+    ("exact", "roughly"),
+    ("exact", "some"),
+    ("over", "at_least"),
+    ("exceeds", "at_least"),
+]
+
+
+def _inside(a: Interval, b: Interval) -> bool:
+    lo_ok = b.lower is None or (
+        a.lower is not None
+        and (
+            a.lower > b.lower or (a.lower == b.lower and (b.bounds[0] == "[" or a.bounds[0] == "("))
+        )
+    )
+    hi_ok = b.upper is None or (
+        a.upper is not None
+        and (
+            a.upper < b.upper or (a.upper == b.upper and (b.bounds[1] == "]" or a.bounds[1] == ")"))
+        )
+    )
+    return lo_ok and hi_ok
+
+
+@given(q=st.sampled_from(WITH_VALUE), v=VALUES)
+def test_intervals_are_well_formed(q: str, v: float) -> None:
+    """Lower never exceeds upper, and bounds are one of the four forms."""
+    i = interval(q, v)
+    assert i.lower is None or i.upper is None or i.lower <= i.upper
+    assert i.bounds in ("[]", "[)", "(]", "()")
+    assert i.lower is None or i.lower >= 0
+
+
+@given(v=VALUES)
+def test_exact_values_are_points(v: float) -> None:
+    """An exact number is the interval [v, v] and contains only v."""
+    i = interval("exact", v)
+    assert (i.lower, i.upper, i.bounds) == (v, v, "[]")
+    assert i.contains(v)
+
+
+@given(pair=st.sampled_from(WIDENINGS), v=VALUES)
+def test_widening_a_qualifier_never_narrows(pair: tuple[str, str], v: float) -> None:
+    """The interval of a wider qualifier contains that of a narrower one."""
+    narrow, wide = pair
+    assert _inside(interval(narrow, v), interval(wide, v)), pair
+
+
+@given(q=st.sampled_from(["about", "roughly", "some", "at_least", "up_to"]), v=VALUES)
+def test_inclusive_hedges_contain_the_stated_value(q: str, v: float) -> None:
+    """'about 600' and 'at least 600' allow 600 itself."""
+    assert interval(q, v).contains(v)
+
+
+@given(
+    q=st.sampled_from(["nearly", "almost", "more_than", "over", "exceeds", "less_than"]),
+    v=st.floats(min_value=1, max_value=1e9),
+)
+def test_strict_hedges_exclude_the_stated_value(q: str, v: float) -> None:
+    """'nearly 600' is below 600 and 'more than 400' above 400: the number itself is excluded."""
+    assert not interval(q, v).contains(v)
+
+
+def test_nearly_600_is_consistent_with_570_but_not_607() -> None:
+    """The design's example: nearly 600 allows 570 and excludes 607."""
+    i = interval("nearly", 600)
+    assert i.contains(570) and not i.contains(607) and not i.contains(569)
+
+
+def test_a_qualifier_that_needs_a_number_without_one_is_an_error() -> None:
+    """'about' with no number has no interval."""
+    with pytest.raises(ValueError, match="needs a value"):
+        interval("about", None)
