@@ -7,10 +7,12 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from zhusan.checks import run_checks
-from zhusan.consistency import TOPICS, findings, fmt, iv, topic
+from zhusan.consistency import TOPICS, family, findings, fmt, topic
 from zhusan.estimates import Estimate
 from zhusan.estimates import estimates as _estimates
+from zhusan.intervals import interval
 from zhusan.models import (
+    TABLES,
     Discrepancy,
     Event,
     Figure,
@@ -22,8 +24,14 @@ from zhusan.models import (
     Source,
 )
 from zhusan.package import resolve
-from zhusan.reading import read_package
-from zhusan.report import Report
+from zhusan.reading import Engine, read_package
+from zhusan.report import Problem, Report
+
+_ORDER = {name: i for i, name in enumerate(TABLES)}
+
+
+def _key(p: Problem) -> tuple[int, int, str, str, str]:
+    return (_ORDER.get(p.table or "", -1), p.row or 0, p.field or "", p.code, p.message)
 
 
 class InvalidPackage(Exception):
@@ -50,16 +58,17 @@ class Dataset:
     discrepancies: tuple[Discrepancy, ...]
 
 
-def validate(path: str | os.PathLike[str] | None = None) -> Report:
+def validate(path: str | os.PathLike[str] | None = None, engine: Engine = "fast") -> Report:
     """Validate the bundled package (``path`` None) or the one at ``path`` (folder or descriptor).
 
-    Raises ``UnusableInput`` when the package cannot be read at all.
+    ``engine`` "fast" checks whole columns at once; "pydantic" validates every row with its
+    model. Both find the same problems. Raises ``UnusableInput`` when the package cannot be read.
     """
     descriptor = resolve(path)
-    pkg = read_package(descriptor)
-    report = Report(str(descriptor), {n: len(t.raw) for n, t in pkg.tables.items()})
-    report.problems.extend(pkg.problems)
-    report.problems.extend(run_checks(pkg))
+    pkg = read_package(descriptor, engine=engine)
+    report = Report(str(descriptor), {n: t.frame.height for n, t in pkg.tables.items()})
+    problems = [*pkg.problems, *run_checks(pkg)]
+    report.problems.extend(sorted(problems, key=_key))
     return report
 
 
@@ -69,9 +78,9 @@ def load(path: str | os.PathLike[str] | None = None) -> Dataset:
     Raises ``InvalidPackage`` when any row or file does not match the schema.
     """
     descriptor = resolve(path)
-    pkg = read_package(descriptor)
+    pkg = read_package(descriptor, engine="pydantic", keep_models=True)
     if pkg.problems:
-        report = Report(str(descriptor), {n: len(t.raw) for n, t in pkg.tables.items()})
+        report = Report(str(descriptor), {n: t.frame.height for n, t in pkg.tables.items()})
         report.problems.extend(pkg.problems)
         raise InvalidPackage(report)
     tables = {f.name: tuple(pkg.tables[f.name].models.values()) for f in fields(Dataset)}
@@ -92,7 +101,7 @@ def conflicts(path: str | os.PathLike[str] | None = None) -> list[dict[str, Any]
     out = []
     for finding in findings(data.figures):
         figs = [by_id[i] for i in finding.figure_ids]
-        rank = topic(figs[0])
+        rank = topic(family(figs[0].measure), figs[0].group)
         d = explained.get(finding.finding_id)
         out.append(
             {
@@ -108,7 +117,7 @@ def conflicts(path: str | os.PathLike[str] | None = None) -> list[dict[str, Any]
                         "stated": f.stated,
                         "qualifier": f.qualifier,
                         "value": f.value,
-                        "interval": fmt(iv(f)),
+                        "interval": fmt(interval(f.qualifier, f.value)),
                         "as_of": f.as_of,
                         "quote": f.quote,
                     }

@@ -1,15 +1,24 @@
-"""Checks across rows and tables: keys, archived sources, quotes, aliases, intervals."""
+"""Checks across rows and tables, set-wise on frames: keys, sources, quotes, names, intervals.
+
+Both engines (``zhusan.reading``) hand these checks the same frames, so they exist once.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 
-from zhusan.consistency import findings
-from zhusan.intervals import interval
-from zhusan.models import TABLES, Discrepancy, Figure, Mention, Role, Source
+import polars as pl
+
+from zhusan.consistency import finding_frame, findings_of
+from zhusan.intervals import VAGUE, interval_exprs
+from zhusan.models import TABLES
 from zhusan.reading import Package
 from zhusan.report import Problem
+
+#: Tables whose rows carry a quote from their source, and the column that names the source.
+QUOTED = {"figures": "quote", "mentions": "quote", "roles": "quote", "sources": "disclosure_quote"}
 
 
 def collapse(text: str) -> str:
@@ -17,233 +26,263 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def check_keys(pkg: Package) -> Iterator[Problem]:
-    """Primary keys are unique; every foreign key names an existing row."""
-    keys: dict[str, set[str]] = {}
-    for name, table in TABLES.items():
-        seen: dict[str, int] = {}
-        for row, cells in pkg.tables[name].raw.items():
-            key = cells.get(table.primary_key, "")
-            if key in seen:
-                yield Problem(
-                    "primary-key",
-                    f"{key!r} repeats row {seen[key]}",
-                    name,
-                    row,
-                    table.primary_key,
-                    key,
-                )
-            else:
-                seen[key] = row
-        keys[name] = set(seen)
-    for name, table in TABLES.items():
-        for row, cells in pkg.tables[name].raw.items():
-            for fk in table.foreign_keys:
-                value = cells.get(fk.field, "")
-                if value and value not in keys[fk.table]:
-                    yield Problem(
-                        "foreign-key",
-                        f"{value!r} is not a {fk.ref} in {fk.table}",
-                        name,
-                        row,
-                        fk.field,
-                        value,
-                    )
+def _ok(pkg: Package, name: str) -> pl.DataFrame:
+    return pkg.tables[name].frame.filter(pl.col("_ok"))
 
 
-def source_texts(pkg: Package) -> tuple[dict[str, str], list[Problem]]:
+def source_texts(root: Path, sources: pl.DataFrame) -> tuple[dict[str, str], list[Problem]]:
     """Collapsed text of every archived source whose sha256 matches; problems for the rest."""
     texts: dict[str, str] = {}
     problems = []
-    root = pkg.root.resolve()
-    for row, src in pkg.tables["sources"].models.items():
-        assert isinstance(src, Source)
-        path = (root / src.path).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
+    base = root.resolve()
+    for row in sources.filter(pl.col("_ok")).iter_rows(named=True):
+        path = (base / row["path"]).resolve()
+        if not path.is_relative_to(base) or not path.is_file():
             problems.append(
                 Problem(
                     "seed-missing",
-                    f"archived source {src.path} is missing",
+                    f"archived source {row['path']} is missing",
                     "sources",
-                    row,
+                    row["_row"],
                     "path",
-                    src.path,
+                    row["path"],
                 )
             )
             continue
         data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() != src.sha256:
+        if hashlib.sha256(data).hexdigest() != row["sha256"]:
             problems.append(
                 Problem(
                     "seed-hash",
-                    f"{src.path} does not match its sha256 (the archived copy changed)",
+                    f"{row['path']} does not match its sha256 (the archived copy changed)",
                     "sources",
-                    row,
+                    row["_row"],
                     "sha256",
-                    src.sha256,
+                    row["sha256"],
                 )
             )
             continue
-        texts[src.source_id] = collapse(data.decode("utf-8", errors="replace"))
+        texts[row["source_id"]] = collapse(data.decode("utf-8", errors="replace"))
     return texts, problems
 
 
-def check_quotes(pkg: Package, texts: dict[str, str]) -> Iterator[Problem]:
+def quote_problems(name: str, frame: pl.DataFrame, texts: dict[str, str]) -> list[Problem]:
     """Every quote is found verbatim (whitespace collapsed) in its archived source."""
-    for name in ("figures", "mentions", "roles", "sources"):
-        for row, m in pkg.tables[name].models.items():
-            assert isinstance(m, (Figure, Mention, Role, Source))
-            if isinstance(m, Source):
-                quote, field = m.disclosure_quote, "disclosure_quote"
-            else:
-                quote, field = m.quote, "quote"
-            if quote is None or m.source_id not in texts:
+    column = QUOTED.get(name)
+    if column is None or not texts or column not in frame.columns:
+        return []
+    rows = frame.filter(
+        pl.col("_ok") & (pl.col(column) != "") & pl.col("source_id").is_in(list(texts))
+    )
+    pairs = rows.select("source_id", column).unique()
+    bad = [(s, q) for s, q in pairs.iter_rows() if collapse(q) not in texts[s]]
+    if not bad:
+        return []
+    hits = rows.join(
+        pl.DataFrame(bad, schema=["source_id", column], orient="row"), on=["source_id", column]
+    )
+    return [
+        Problem("quote-not-found", f"quote is not in source {s}", name, r, column, q[:120])
+        for s, q, r in hits.select("source_id", column, "_row").sort("_row").iter_rows()
+    ]
+
+
+def check_keys(pkg: Package) -> Iterator[Problem]:
+    """Primary keys are unique; every foreign key names an existing row."""
+    keys: dict[str, pl.Series] = {}
+    for name, table in TABLES.items():
+        df = pkg.tables[name].frame
+        pk = table.primary_key
+        if pk not in df.columns:
+            keys[name] = pl.Series(pk, [], dtype=pl.String)
+            continue
+        first = df.select(pk, "_row").with_columns(_first=pl.col("_row").min().over(pk))
+        for key, row, first_row in first.filter(pl.col("_row") != pl.col("_first")).iter_rows():
+            yield Problem("primary-key", f"{key!r} repeats row {first_row}", name, row, pk, key)
+        keys[name] = df[pk].unique()
+    for name, table in TABLES.items():
+        df = pkg.tables[name].frame
+        for fk in table.foreign_keys:
+            if fk.field not in df.columns:
                 continue
-            if collapse(quote) not in texts[m.source_id]:
+            bad = df.filter(
+                (pl.col(fk.field) != "") & ~pl.col(fk.field).is_in(keys[fk.table].implode())
+            )
+            for value, row in bad.select(fk.field, "_row").iter_rows():
                 yield Problem(
-                    "quote-not-found",
-                    f"quote is not in source {m.source_id}",
+                    "foreign-key",
+                    f"{value!r} is not a {fk.ref} in {fk.table}",
                     name,
                     row,
-                    field,
-                    quote[:120],
+                    fk.field,
+                    value,
                 )
 
 
 def check_aliases(pkg: Package) -> Iterator[Problem]:
     """No person, organisation or place appears in two rows under two spellings."""
     for name in ("people", "organizations", "places"):
-        key = TABLES[name].primary_key
-        owner: dict[str, tuple[str, int]] = {}
-        for row, m in pkg.tables[name].models.items():
-            ident = getattr(m, key)
-            for label in {m.name, *m.aliases}:  # type: ignore[attr-defined]
-                norm = collapse(label).casefold()
-                other = owner.get(norm)
-                if other and other[0] != ident:
-                    yield Problem(
-                        "duplicate-name",
-                        f"{label!r} also names {other[0]!r} (row {other[1]})",
-                        name,
-                        row,
-                        "aliases",
-                        label,
-                    )
-                else:
-                    owner[norm] = (ident, row)
+        pk = TABLES[name].primary_key
+        df = _ok(pkg, name)
+        if df.height == 0:
+            continue
+        labels = (
+            df.select(
+                "_row",
+                ident=pl.col(pk),
+                label=pl.concat_list(
+                    pl.col("name"),
+                    pl.when(pl.col("aliases") == "")
+                    .then([])
+                    .otherwise(pl.col("aliases").str.split(";")),
+                ),
+            )
+            .explode("label")
+            .unique(["_row", "label"], maintain_order=True)
+            .with_columns(
+                norm=pl.col("label")
+                .str.replace_all(r"\s+", " ")
+                .str.strip_chars()
+                .str.to_lowercase()
+            )
+            .sort("_row", maintain_order=True)
+        )
+        owner = labels.group_by("norm", maintain_order=True).agg(
+            o_id=pl.col("ident").first(), o_row=pl.col("_row").first()
+        )
+        clash = labels.join(owner, on="norm").filter(pl.col("ident") != pl.col("o_id"))
+        for row, label, o_id, o_row in clash.select("_row", "label", "o_id", "o_row").iter_rows():
+            yield Problem(
+                "duplicate-name",
+                f"{label!r} also names {o_id!r} (row {o_row})",
+                name,
+                row,
+                "aliases",
+                label,
+            )
 
 
 def check_attested(pkg: Package) -> Iterator[Problem]:
     """Every event, person, organisation and place is attested by at least one mention."""
-    columns = {
-        "events": "event_id",
-        "people": "person_id",
-        "organizations": "organization_id",
-        "places": "place_id",
-    }
-    for name, column in columns.items():
-        attested = {cells.get(column) for cells in pkg.tables["mentions"].raw.values()}
-        for row, cells in pkg.tables[name].raw.items():
-            if cells.get(column) not in attested:
-                yield Problem(
-                    "unattested",
-                    f"no mention attests {cells.get(column)!r}",
-                    name,
-                    row,
-                    column,
-                    cells.get(column),
-                )
+    mentions = pkg.tables["mentions"].frame
+    for name in ("events", "people", "organizations", "places"):
+        column = TABLES[name].primary_key
+        if column not in mentions.columns or column not in pkg.tables[name].frame.columns:
+            continue
+        df = pkg.tables[name].frame
+        for value, row in (
+            df.filter(~pl.col(column).is_in(mentions[column].unique().implode()))
+            .select(column, "_row")
+            .iter_rows()
+        ):
+            yield Problem("unattested", f"no mention attests {value!r}", name, row, column, value)
 
 
 def check_intervals(pkg: Package) -> Iterator[Problem]:
     """lower, upper and bounds of every figure follow from its qualifier and value."""
-    for row, f in pkg.tables["figures"].models.items():
-        assert isinstance(f, Figure)
-        try:
-            want = interval(f.qualifier, f.value)
-        except ValueError as exc:
-            yield Problem("interval-rule", str(exc), "figures", row, "value")
-            continue
-        got = (f.lower, f.upper, f.bounds)
-        if got != (want.lower, want.upper, want.bounds):
+    df = _ok(pkg, "figures")
+    if df.height == 0:
+        return
+    num = {c: pl.col(c).cast(pl.Float64, strict=False) for c in ("value", "lower", "upper")}
+    lo, hi, b = interval_exprs(num["value"], pl.col("qualifier"))
+    df = df.with_columns(v=num["value"], lo=num["lower"], hi=num["upper"], w_lo=lo, w_hi=hi, w_b=b)
+    missing = df.filter(pl.col("v").is_null() & ~pl.col("qualifier").is_in(list(VAGUE)))
+    for q, row in missing.select("qualifier", "_row").iter_rows():
+        yield Problem("interval-rule", f"qualifier {q!r} needs a value", "figures", row, "value")
+    wrong = df.filter(
+        (pl.col("v").is_not_null() | pl.col("qualifier").is_in(list(VAGUE)))
+        & ~(
+            pl.col("lo").eq_missing(pl.col("w_lo"))
+            & pl.col("hi").eq_missing(pl.col("w_hi"))
+            & (pl.col("bounds") == pl.col("w_b"))
+        )
+    )
+    for r in wrong.iter_rows(named=True):
+        got, want = (r["lo"], r["hi"], r["bounds"]), (r["w_lo"], r["w_hi"], r["w_b"])
+        yield Problem(
+            "interval-rule",
+            f"interval {got} does not follow from {r['qualifier']} {r['v']}: the rule gives {want}",
+            "figures",
+            r["_row"],
+            "lower",
+        )
+
+
+def check_links(pkg: Package) -> Iterator[Problem]:
+    """A figure's parent and subset_of come from the same source."""
+    df = _ok(pkg, "figures").select("figure_id", "source_id", "parent_id", "subset_of", "_row")
+    other = df.select(o_id="figure_id", o_source="source_id")
+    for field in ("parent_id", "subset_of"):
+        j = df.join(other, left_on=field, right_on="o_id").filter(
+            pl.col("source_id") != pl.col("o_source")
+        )
+        for oid, osrc, src, row in j.select(field, "o_source", "source_id", "_row").iter_rows():
             yield Problem(
-                "interval-rule",
-                f"interval {got} does not follow from {f.qualifier} {f.value}: the rule gives "
-                f"{(want.lower, want.upper, want.bounds)}",
+                "cross-source-link",
+                f"{field} {oid} is from source {osrc}, not {src}",
                 "figures",
                 row,
-                "lower",
+                field,
             )
-
-
-def check_subsets(pkg: Package) -> Iterator[Problem]:
-    """A figure's parent and subset_of come from the same source."""
-    by_id = {f.figure_id: f for f in pkg.tables["figures"].models.values() if isinstance(f, Figure)}
-    for row, f in pkg.tables["figures"].models.items():
-        assert isinstance(f, Figure)
-        for field in ("parent_id", "subset_of"):
-            other = by_id.get(getattr(f, field) or "")
-            if other is not None and other.source_id != f.source_id:
-                yield Problem(
-                    "cross-source-link",
-                    f"{field} {other.figure_id} is from source "
-                    f"{other.source_id}, not {f.source_id}",
-                    "figures",
-                    row,
-                    field,
-                )
 
 
 def check_findings(pkg: Package) -> Iterator[Problem]:
     """Every consistency finding has a discrepancies row, and every row still has its finding."""
-    figures = [f for f in pkg.tables["figures"].models.values() if isinstance(f, Figure)]
-    found = {f.finding_id: f for f in findings(figures)}
-    valid_ids = {f.figure_id for f in figures}
-    explained: set[str] = set()
-    for row, d in pkg.tables["discrepancies"].models.items():
-        assert isinstance(d, Discrepancy)
-        finding = found.get(d.finding_id)
-        if finding is None:
-            if set(d.figure_ids) <= valid_ids:
+    figures = _ok(pkg, "figures")
+    found = finding_frame(figures)
+    disc = _ok(pkg, "discrepancies").with_columns(
+        ids=pl.col("figure_ids").str.split(";").list.sort()
+    )
+    valid = figures["figure_id"]
+    j = disc.join(
+        found.select("finding_id", f_rule="rule", f_ids=pl.col("ids").list.sort()),
+        on="finding_id",
+        how="left",
+    )
+    stale = j.filter(
+        pl.col("f_rule").is_null()
+        & pl.col("ids").list.eval(pl.element().is_in(valid.implode())).list.all()
+    )
+    for fid, row in stale.select("finding_id", "_row").iter_rows():
+        yield Problem(
+            "stale-discrepancy",
+            f"finding {fid} no longer occurs",
+            "discrepancies",
+            row,
+            "finding_id",
+            fid,
+        )
+    mismatch = j.filter(
+        pl.col("f_rule").is_not_null()
+        & ((pl.col("f_rule") != pl.col("rule")) | (pl.col("f_ids") != pl.col("ids")))
+    )
+    for rule, ids, row in mismatch.select("f_rule", "f_ids", "_row").iter_rows():
+        yield Problem(
+            "discrepancy-mismatch",
+            f"rule and figure_ids must be {rule} and {';'.join(ids)}",
+            "discrepancies",
+            row,
+            "figure_ids",
+        )
+    unexplained = found.filter(~pl.col("finding_id").is_in(disc["finding_id"].implode()))
+    if unexplained.height:
+        ids = {i for ids in unexplained["ids"].to_list() for i in ids}
+        wanted = set(unexplained["finding_id"].to_list())
+        for f in findings_of(figures.filter(pl.col("figure_id").is_in(list(ids)))):
+            if f.finding_id in wanted:
                 yield Problem(
-                    "stale-discrepancy",
-                    f"finding {d.finding_id} no longer occurs",
-                    "discrepancies",
-                    row,
-                    "finding_id",
-                    d.finding_id,
+                    "unexplained-finding",
+                    f"[{f.finding_id}] {f.message}; no discrepancies row explains it",
+                    "figures",
                 )
-            continue
-        explained.add(d.finding_id)
-        if sorted(d.figure_ids) != sorted(finding.figure_ids) or d.rule != finding.rule:
-            yield Problem(
-                "discrepancy-mismatch",
-                f"rule and figure_ids must be {finding.rule} and "
-                f"{';'.join(sorted(finding.figure_ids))}",
-                "discrepancies",
-                row,
-                "figure_ids",
-            )
-    for fid, finding in found.items():
-        if fid not in explained:
-            yield Problem(
-                "unexplained-finding",
-                f"[{fid}] {finding.message}; no discrepancies row explains it",
-                "figures",
-                None,
-                None,
-            )
 
 
 def run_checks(pkg: Package) -> list[Problem]:
     """Every check of this module, in a stable order."""
     problems = list(check_keys(pkg))
-    texts, seed_problems = source_texts(pkg)
-    problems += seed_problems
-    problems += check_quotes(pkg, texts)
     problems += check_aliases(pkg)
     problems += check_attested(pkg)
     problems += check_intervals(pkg)
-    problems += check_subsets(pkg)
+    problems += check_links(pkg)
     problems += check_findings(pkg)
     return problems

@@ -1,18 +1,20 @@
 """Consistency checks: totals that add up, and every disagreement between figures found.
 
-Each check yields ``Finding``s with a stable id (``rule:figure+figure``). The discrepancies table
-must explain every finding, and every explanation must still match a finding.
+Findings are detected set-wise on a polars frame of the figures (joins and group-bys, no loop
+over rows), so a million figures take seconds at most; each has a stable id
+(``rule:figure+figure``). Messages are composed only for the findings that occur.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from typing import Any
 
-from zhusan.fields import date_bounds
-from zhusan.intervals import Interval, interval
+import polars as pl
+
+from zhusan.csvio import format_cell
+from zhusan.intervals import Interval, interval_exprs
 from zhusan.models import Figure
 
 #: Measures that count the same kind of thing under different words; compared across sources.
@@ -24,23 +26,21 @@ FAMILIES: dict[str, str] = {
     "held-accountable": "prosecution",
 }
 #: Measures whose count can only grow as the date moves on.
-CUMULATIVE = frozenset(
-    {
-        "returned",
-        "self-returned",
-        "arrested",
-        "prosecuted",
-        "held-accountable",
-        "left-for-syria-iraq",
-        "joined-isis",
-    }
+CUMULATIVE = (
+    "returned",
+    "self-returned",
+    "arrested",
+    "prosecuted",
+    "held-accountable",
+    "left-for-syria-iraq",
+    "joined-isis",
 )
 #: Physical or domain bounds per measure: a value outside is implausible.
 PLAUSIBLE: dict[str, tuple[float, float]] = {
     "air-temperature": (-90.0, 60.0),
     "age": (0.0, 120.0),
 }
-#: The order in which ``zhusan conflicts`` lists what is counted.
+#: The order in which ``zhusan conflicts`` lists what is counted: (label, family, groups).
 TOPICS: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("returned people", "returnees", frozenset({"all"})),
     ("children", "returnees", frozenset({"children", "orphans"})),
@@ -48,6 +48,26 @@ TOPICS: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("women and children", "returnees", frozenset({"women_and_children"})),
     ("men", "returnees", frozenset({"men"})),
     ("prosecutions", "prosecution", frozenset()),
+)
+_BOOL = {k: "true" for k in ("1", "on", "t", "y", "yes")} | {
+    k: "false" for k in ("0", "off", "f", "n", "no")
+}
+FIGURE_COLUMNS = (
+    "figure_id",
+    "source_id",
+    "stated",
+    "value",
+    "unit",
+    "qualifier",
+    "measure",
+    "group",
+    "scope",
+    "as_of",
+    "period_start",
+    "parent_id",
+    "axis",
+    "exhaustive",
+    "subset_of",
 )
 
 
@@ -62,17 +82,25 @@ class Finding:
     @property
     def finding_id(self) -> str:
         """Stable id: the rule and the sorted figure ids."""
-        return f"{self.rule}:{'+'.join(sorted(self.figure_ids))}"
+        return finding_id(self.rule, self.figure_ids)
 
 
-def family(f: Figure) -> str:
-    """The family of measures a figure is compared within."""
-    return FAMILIES.get(f.measure, f.measure)
+def finding_id(rule: str, ids: Iterable[str]) -> str:
+    """``rule:a+b``, the figure ids sorted."""
+    return f"{rule}:{'+'.join(sorted(ids))}"
 
 
-def iv(f: Figure) -> Interval:
-    """A figure's interval by the qualifier rule."""
-    return interval(f.qualifier, f.value)
+def family(measure: str) -> str:
+    """The family of measures a measure is compared within."""
+    return FAMILIES.get(measure, measure)
+
+
+def topic(fam: str, group: str | None) -> int:
+    """Rank of a family and group in ``TOPICS`` (most important first)."""
+    for rank, (_, f, groups) in enumerate(TOPICS):
+        if fam == f and (not groups or group in groups):
+            return rank
+    return len(TOPICS)
 
 
 def fmt(i: Interval) -> str:
@@ -82,207 +110,214 @@ def fmt(i: Interval) -> str:
     return f"{i.bounds[0]}{lo}, {hi}{i.bounds[1]}"
 
 
-def disjoint(a: Interval, b: Interval) -> bool:
-    """True when no number lies in both intervals."""
-    return below(a, b) or below(b, a)
+def _null(c: str) -> pl.Expr:
+    return pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
 
 
-def below(a: Interval, b: Interval) -> bool:
-    """True when every number of ``a`` is smaller than every number of ``b``."""
-    if a.upper is None or b.lower is None:
-        return False
-    if a.upper < b.lower:
-        return True
-    return a.upper == b.lower and (a.bounds[1] == ")" or b.bounds[0] == "(")
+def _first_day(c: pl.Expr) -> pl.Expr:
+    n = c.str.len_chars()
+    full = pl.when(n == 4).then(c + "-01-01").when(n == 7).then(c + "-01").otherwise(c)
+    return full.str.to_date("%Y-%m-%d", strict=False)
 
 
-def add(parts: Sequence[Interval]) -> Interval:
-    """Interval sum: the interval of every possible total of the parts."""
-    lo = None if any(p.lower is None for p in parts) else sum(p.lower or 0 for p in parts)
-    hi = None if any(p.upper is None for p in parts) else sum(p.upper or 0 for p in parts)
-    lo_b = "[" if all(p.bounds[0] == "[" for p in parts) else "("
-    hi_b = "]" if all(p.bounds[1] == "]" for p in parts) else ")"
-    return Interval(lo, hi, f"{lo_b}{hi_b}")  # type: ignore[arg-type]
+def _last_day(c: pl.Expr) -> pl.Expr:
+    n = c.str.len_chars()
+    return (
+        pl.when(n == 4)
+        .then((c + "-12-31").str.to_date("%Y-%m-%d", strict=False))
+        .when(n == 7)
+        .then((c + "-01").str.to_date("%Y-%m-%d", strict=False).dt.month_end())
+        .otherwise(c.str.to_date("%Y-%m-%d", strict=False))
+    )
 
 
-def dates(f: Figure) -> tuple[str, str] | None:
-    """First and last day the figure may refer to, or None when its date is unknown."""
-    if f.as_of is None:
-        return None
-    start = date_bounds(f.period_start)[0] if f.period_start else date_bounds(f.as_of)[0]
-    return start, date_bounds(f.as_of)[1]
+def prepare(raw: pl.DataFrame) -> pl.DataFrame:
+    """Typed columns for the checks from the raw (string) figure columns of valid rows."""
+    df = raw.select([_null(c) for c in FIGURE_COLUMNS]).with_columns(
+        exhaustive=pl.col("exhaustive").str.to_lowercase().replace(_BOOL)
+    )
+    value = pl.col("value").cast(pl.Float64, strict=False)
+    lo, hi, bounds = interval_exprs(value, pl.col("qualifier"))
+    start = pl.coalesce(_first_day(pl.col("period_start")), _first_day(pl.col("as_of")))
+    return df.with_columns(
+        v=value,
+        lo=lo,
+        hi=hi,
+        b=bounds,
+        fam=pl.col("measure").replace(FAMILIES),
+        first=pl.when(pl.col("as_of").is_null()).then(None).otherwise(start),
+        last=_last_day(pl.col("as_of")),
+    ).with_columns(lo_open=pl.col("b").str.starts_with("("), hi_open=pl.col("b").str.ends_with(")"))
 
 
-def same_time(a: Figure, b: Figure) -> bool:
-    """Whether two figures may refer to the same date (unknown dates may refer to any)."""
-    da, db = dates(a), dates(b)
-    if da is None or db is None:
-        return True
-    return da[0] <= db[1] and db[0] <= da[1]
+def _below(a: str, b: str) -> pl.Expr:
+    """Every number of interval ``a`` (column suffix) is below every number of ``b``."""
+    hi, lo = pl.col(f"hi{a}"), pl.col(f"lo{b}")
+    touch = (hi == lo) & (pl.col(f"hi_open{a}") | pl.col(f"lo_open{b}"))
+    return (hi.is_not_null() & lo.is_not_null() & ((hi < lo) | touch)).fill_null(False)
 
 
-def _label(f: Figure) -> str:
-    return f"{f.figure_id} ({f.source_id}: {f.qualifier.replace('_', ' ')} {f.stated})"
+def _disjoint(a: str, b: str) -> pl.Expr:
+    return _below(a, b) | _below(b, a)
 
 
-def check_breakdowns(figures: Sequence[Figure]) -> Iterator[Finding]:
-    """Exhaustive parts sum to their whole; non-exhaustive parts never exceed it."""
-    by_id = {f.figure_id: f for f in figures}
-    groups: dict[tuple[str, str, bool], list[Figure]] = defaultdict(list)
-    for f in figures:
-        if f.parent_id and f.axis is not None and f.exhaustive is not None:
-            groups[(f.parent_id, f.axis, f.exhaustive)].append(f)
-    for (parent_id, axis, exhaustive), parts in sorted(groups.items()):
-        whole = by_id.get(parent_id)
-        if whole is None:
-            continue
-        total = add([iv(p) for p in parts])
-        names = " + ".join(p.stated for p in parts)
-        ids = (whole.figure_id, *(p.figure_id for p in parts))
-        if exhaustive and disjoint(total, iv(whole)):
-            yield Finding(
-                "breakdown-sum",
-                ids,
-                f"breakdown of {_label(whole)} by {axis} does not add up: {names} "
-                f"gives {fmt(total)}, the whole is {fmt(iv(whole))}",
-            )
-        elif not exhaustive and below(iv(whole), total):
-            yield Finding(
-                "parts-exceed-whole",
-                ids,
-                f"parts of {_label(whole)} by {axis} ({names}, {fmt(total)}) "
-                f"exceed the whole {fmt(iv(whole))}",
-            )
+def _same_time(a: str, b: str) -> pl.Expr:
+    fa, la, fb, lb = (pl.col(f"{x}{s}") for s in (a, b) for x in ("first", "last"))
+    return (fa.is_null() | fb.is_null() | ((fa <= lb) & (fb <= la))).fill_null(True)
 
 
-def check_subsets(figures: Sequence[Figure]) -> Iterator[Finding]:
-    """A subset never exceeds the figure it is contained in; a share matches its counts."""
-    by_id = {f.figure_id: f for f in figures}
-    for f in figures:
-        whole = by_id.get(f.subset_of or "")
-        if whole is None:
-            continue
-        if f.unit == whole.unit and below(iv(whole), iv(f)):
-            yield Finding(
-                "subset-exceeds-whole",
-                (f.figure_id, whole.figure_id),
-                f"{_label(f)} exceeds {_label(whole)} it is part of",
-            )
-        if f.unit == "percent" and whole.unit != "percent":
-            yield from _check_share(f, whole, figures)
+def _out(df: pl.DataFrame, rule: str, *cols: str) -> pl.DataFrame:
+    return df.select(rule=pl.lit(rule), ids=pl.concat_list([pl.col(c) for c in cols]))
 
 
-def _check_share(share: Figure, whole: Figure, figures: Sequence[Figure]) -> Iterator[Finding]:
-    for count in figures:
-        if (count.subset_of == whole.figure_id or count.parent_id == whole.figure_id) and (
-            count.unit == whole.unit
-            and count.measure == share.measure
-            and count.group == share.group
-        ):
-            a, w = iv(count), iv(whole)
-            if a.lower is None or w.upper is None or w.upper == 0:
-                continue
-            lowest = 100 * a.lower / w.upper
-            highest = None if a.upper is None or not w.lower else 100 * a.upper / w.lower
-            implied = Interval(lowest, highest, "[]")
-            if disjoint(implied, iv(share)):
-                yield Finding(
-                    "share-mismatch",
-                    (share.figure_id, count.figure_id, whole.figure_id),
-                    f"{_label(share)} does not match {_label(count)} of "
-                    f"{_label(whole)}: the counts give {fmt(implied)} percent",
-                )
+def _breakdowns(f: pl.DataFrame) -> list[pl.DataFrame]:
+    parts = f.filter(pl.col("parent_id").is_not_null() & pl.col("exhaustive").is_not_null())
+    sums = parts.group_by("parent_id", "axis", "exhaustive", maintain_order=True).agg(
+        lo=pl.when(pl.col("lo").is_null().any()).then(None).otherwise(pl.col("lo").sum()),
+        hi=pl.when(pl.col("hi").is_null().any()).then(None).otherwise(pl.col("hi").sum()),
+        lo_open=pl.col("lo_open").any(),
+        hi_open=pl.col("hi_open").any(),
+        parts=pl.col("figure_id"),
+    )
+    whole = f.select("figure_id", "lo", "hi", "lo_open", "hi_open").rename(lambda c: c + "_w")
+    j = sums.join(whole, left_on="parent_id", right_on="figure_id_w")
+    ids = pl.concat_list([pl.col("parent_id"), pl.col("parts")])
+    bad_sum = j.filter((pl.col("exhaustive") == "true") & _disjoint("", "_w"))
+    too_big = j.filter((pl.col("exhaustive") == "false") & _below("_w", ""))
+    return [
+        bad_sum.select(rule=pl.lit("breakdown-sum"), ids=ids),
+        too_big.select(rule=pl.lit("parts-exceed-whole"), ids=ids),
+    ]
 
 
-def check_plausible(figures: Iterable[Figure]) -> Iterator[Finding]:
-    """Values outside physical or domain bounds."""
-    for f in figures:
-        lo, hi = PLAUSIBLE.get(f.measure, (None, None))
-        if lo is not None and hi is not None and f.value is not None and not lo <= f.value <= hi:
-            yield Finding(
-                "implausible",
-                (f.figure_id,),
-                f"{_label(f)} is outside the plausible range {lo:g} to {hi:g} for {f.measure}",
-            )
+def _subsets(f: pl.DataFrame) -> list[pl.DataFrame]:
+    whole = f.rename(lambda c: c + "_w")
+    j = f.join(whole, left_on="subset_of", right_on="figure_id_w")
+    over = j.filter((pl.col("unit") == pl.col("unit_w")) & _below("_w", ""))
+    shares = j.filter((pl.col("unit") == "percent") & (pl.col("unit_w") != "percent"))
+    counts = f.filter(pl.col("unit") != "percent")
+    by_sub = counts.with_columns(link=pl.col("subset_of"))
+    by_par = counts.with_columns(link=pl.col("parent_id"))
+    counts = (
+        pl.concat([by_sub, by_par])
+        .filter(pl.col("link").is_not_null())
+        .unique(subset=["figure_id", "link"], maintain_order=True)
+    )
+    sj = shares.join(
+        counts.rename(lambda c: c + "_c"),
+        left_on=["subset_of", "measure", "group", "unit_w"],
+        right_on=["link_c", "measure_c", "group_c", "unit_c"],
+        nulls_equal=True,
+    )
+    implied_lo = 100 * pl.col("lo_c") / pl.col("hi_w")
+    implied_hi = (
+        pl.when(pl.col("hi_c").is_null() | (pl.col("lo_w").fill_null(0) == 0))
+        .then(None)
+        .otherwise(100 * pl.col("hi_c") / pl.col("lo_w"))
+    )
+    sj = sj.filter(
+        pl.col("lo_c").is_not_null() & pl.col("hi_w").is_not_null() & (pl.col("hi_w") != 0)
+    ).with_columns(lo_i=implied_lo, hi_i=implied_hi, lo_open_i=False, hi_open_i=False)
+    mismatch = sj.filter(_disjoint("_i", ""))
+    return [
+        _out(over, "subset-exceeds-whole", "figure_id", "subset_of"),
+        _out(mismatch, "share-mismatch", "figure_id", "figure_id_c", "subset_of"),
+    ]
 
 
-def _comparable(figures: Iterable[Figure]) -> dict[tuple[str, str, str], list[Figure]]:
-    groups: dict[tuple[str, str, str], list[Figure]] = defaultdict(list)
-    for f in figures:
-        if f.group is not None:
-            groups[(family(f), f.group, f.scope)].append(f)
-    return groups
+def _plausible(f: pl.DataFrame) -> pl.DataFrame:
+    bad = pl.lit(False)
+    for measure, (lo, hi) in PLAUSIBLE.items():
+        bad = bad | ((pl.col("measure") == measure) & ~pl.col("v").is_between(lo, hi))
+    return _out(f.filter(bad.fill_null(False)), "implausible", "figure_id")
 
 
-def check_across_sources(figures: Sequence[Figure]) -> Iterator[Finding]:
-    """Figures of different sources counting the same thing agree, and totals never shrink."""
-    for (fam, group, scope), members in sorted(_comparable(figures).items()):
-        for a, b in combinations(members, 2):
-            if a.source_id == b.source_id:
-                continue
-            ia, ib = iv(a), iv(b)
-            if disjoint(ia, ib):
-                yield Finding(
-                    "disagreement",
-                    (a.figure_id, b.figure_id),
-                    f"{fam}/{group}/{scope}: {_label(a)} {fmt(ia)} and {_label(b)} "
-                    f"{fmt(ib)} do not overlap",
-                )
-            if a.measure in CUMULATIVE and a.measure == b.measure and not same_time(a, b):
-                early, late = sorted((a, b), key=lambda f: dates(f) or ("", ""))
-                if below(iv(late), iv(early)):
-                    yield Finding(
-                        "cumulative-decrease",
-                        (early.figure_id, late.figure_id),
-                        f"{fam}/{group}/{scope}: the later {_label(late)} is below "
-                        f"the earlier {_label(early)}",
-                    )
+def _pairs(f: pl.DataFrame) -> pl.DataFrame:
+    g = f.filter(pl.col("group").is_not_null()).with_row_index("i")
+    j = g.join(
+        g.rename(lambda c: c + "_b"),
+        left_on=["fam", "group", "scope"],
+        right_on=["fam_b", "group_b", "scope_b"],
+    )
+    return j.filter((pl.col("i") < pl.col("i_b")) & (pl.col("source_id") != pl.col("source_id_b")))
 
 
-def check_combined_groups(figures: Sequence[Figure]) -> Iterator[Finding]:
-    """A women-and-children figure agrees with women plus children of any source, same time."""
-    groups = _comparable(figures)
-    for (fam, group, scope), combined in sorted(groups.items()):
-        if group != "women_and_children":
-            continue
-        women, children = (
-            groups.get((fam, "women", scope), []),
-            groups.get((fam, "children", scope), []),
-        )
-        for w in women:
-            for c in children:
-                if w.source_id != c.source_id or not same_time(w, c):
-                    continue
-                total = add([iv(w), iv(c)])
-                for f in combined:
-                    if same_time(f, w) and same_time(f, c) and disjoint(total, iv(f)):
-                        yield Finding(
-                            "combined-group",
-                            (f.figure_id, w.figure_id, c.figure_id),
-                            f"{_label(f)} {fmt(iv(f))} against women plus children "
-                            f"{w.stated} + {c.stated} = {fmt(total)} of "
-                            f"{w.source_id}",
-                        )
+def _across(f: pl.DataFrame) -> list[pl.DataFrame]:
+    p = _pairs(f)
+    disagree = p.filter(_disjoint("", "_b"))
+    cum = p.filter(
+        pl.col("measure").is_in(CUMULATIVE)
+        & (pl.col("measure") == pl.col("measure_b"))
+        & ~_same_time("", "_b")
+    )
+    a_first = (pl.col("first") < pl.col("first_b")) | (
+        (pl.col("first") == pl.col("first_b")) & (pl.col("last") <= pl.col("last_b"))
+    )
+    decrease = cum.filter(
+        pl.when(a_first).then(_below("_b", "")).otherwise(_below("", "_b"))
+    ).select(
+        rule=pl.lit("cumulative-decrease"),
+        ids=pl.when(a_first)
+        .then(pl.concat_list("figure_id", "figure_id_b"))
+        .otherwise(pl.concat_list("figure_id_b", "figure_id")),
+    )
+    return [_out(disagree, "disagreement", "figure_id", "figure_id_b"), decrease]
+
+
+def _combined(f: pl.DataFrame) -> pl.DataFrame:
+    wc = f.filter(pl.col("group") == "women_and_children")
+    w = f.filter(pl.col("group") == "women").rename(lambda c: c + "_w")
+    c = f.filter(pl.col("group") == "children").rename(lambda c: c + "_c")
+    wc_ = w.join(
+        c, left_on=["fam_w", "scope_w", "source_id_w"], right_on=["fam_c", "scope_c", "source_id_c"]
+    ).filter(_same_time("_w", "_c"))
+    wc_ = wc_.with_columns(
+        lo_t=pl.col("lo_w") + pl.col("lo_c"),
+        hi_t=pl.col("hi_w") + pl.col("hi_c"),
+        lo_open_t=pl.col("lo_open_w") | pl.col("lo_open_c"),
+        hi_open_t=pl.col("hi_open_w") | pl.col("hi_open_c"),
+    )
+    j = wc.join(wc_, left_on=["fam", "scope"], right_on=["fam_w", "scope_w"])
+    bad = j.filter(_same_time("", "_w") & _same_time("", "_c") & _disjoint("_t", ""))
+    return _out(bad, "combined-group", "figure_id", "figure_id_w", "figure_id_c")
+
+
+def finding_frame(raw: pl.DataFrame) -> pl.DataFrame:
+    """Every finding as rows of (finding_id, rule, ids), ids in message order, no repeats."""
+    f = prepare(raw)
+    frames = [*_breakdowns(f), *_subsets(f), _plausible(f), *_across(f), _combined(f)]
+    out = pl.concat(frames).with_columns(
+        finding_id=pl.col("rule") + ":" + pl.col("ids").list.sort().list.join("+")
+    )
+    return out.unique(subset=["finding_id"], keep="first", maintain_order=True)
+
+
+def frame_of(figures: Iterable[Figure]) -> pl.DataFrame:
+    """The raw string frame of figure models, as the checks read it from CSV."""
+    rows = [{c: format_cell(getattr(f, c)) for c in FIGURE_COLUMNS} for f in figures]
+    schema = dict.fromkeys(FIGURE_COLUMNS, pl.String)
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def describe(rule: str, ids: Sequence[str], by_id: dict[str, dict[str, Any]]) -> str:
+    """The message of one finding, from the prepared rows of its figures."""
+    from zhusan.messages import message
+
+    return message(rule, [by_id[i] for i in ids])
+
+
+def findings_of(raw: pl.DataFrame) -> list[Finding]:
+    """Findings with their messages (for reports of a few findings, not for a million)."""
+    found = finding_frame(raw)
+    needed = {i for ids in found["ids"].to_list() for i in ids}
+    rows = prepare(raw).filter(pl.col("figure_id").is_in(list(needed))).iter_rows(named=True)
+    by_id = {r["figure_id"]: r for r in rows}
+    return [
+        Finding(r["rule"], tuple(r["ids"]), describe(r["rule"], r["ids"], by_id))
+        for r in found.iter_rows(named=True)
+    ]
 
 
 def findings(figures: Sequence[Figure]) -> list[Finding]:
-    """Every finding of every consistency check, in a stable order, without repeats."""
-    found: dict[str, Finding] = {}
-    for check in (
-        check_breakdowns,
-        check_subsets,
-        check_plausible,
-        check_across_sources,
-        check_combined_groups,
-    ):
-        for finding in check(figures):
-            found.setdefault(finding.finding_id, finding)
-    return list(found.values())
-
-
-def topic(f: Figure) -> int:
-    """Rank of a figure's topic in ``TOPICS`` (most important first)."""
-    for rank, (_, fam, groups) in enumerate(TOPICS):
-        if family(f) == fam and (not groups or f.group in groups):
-            return rank
-    return len(TOPICS)
+    """Every finding of every consistency check on these figures."""
+    return findings_of(frame_of(figures))

@@ -11,9 +11,10 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from zhusan.consistency import fmt, iv
+from zhusan.consistency import fmt
 from zhusan.csvio import write_csv
 from zhusan.fields import Group, ListItem, Slug
+from zhusan.intervals import interval
 from zhusan.models import Figure
 from zhusan.tableschema import model_fields
 
@@ -56,7 +57,7 @@ def estimates(figures: Iterable[Figure]) -> list[Estimate]:
             (f for f in found if f.value is not None or f.source_id not in precise),
             key=lambda f: f.figure_id,
         )
-        ivs = [iv(f) for f in members]
+        ivs = [interval(f.qualifier, f.value) for f in members]
         lows = [i.lower for i in ivs if i.lower is not None]
         highs = [i.upper for i in ivs]
         out.append(

@@ -1,27 +1,49 @@
 """The one place where a qualifier and a value become an interval.
 
-``interval("nearly", 600)`` is ``Interval(570, 600, "[)")``: the rules are documented in the README
-(table "Hedged numbers as intervals") and tested property-based.
+``interval("nearly", 600)`` is ``Interval(570, 600, "[)")``. The rules are a table (``RULES``)
+that both the Python function and the vectorised polars expressions read; the README's table
+"Hedged numbers as intervals" is generated from it, and it is tested property-based.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from zhusan.fields import Bounds
 
-#: Vague plurals that carry no number of their own: (lower, upper, bounds).
-VAGUE: dict[str, tuple[float, float, Bounds]] = {
-    "several": (3, 10, "[)"),
-    "dozens": (24, 100, "[)"),
-    "hundreds": (200, 1000, "[)"),
-    "few_hundred": (200, 500, "[)"),
-    "thousands": (2000, 10000, "[)"),
-}
+if TYPE_CHECKING:
+    import polars as pl
+
 #: Relative half-width of the band for "about", "roughly" and "some" (10 %).
 BAND = 10
 #: How far below the value "nearly" and "almost" reach (5 %).
 NEAR = 5
+
+#: A bound: ("value", 0) the value itself, ("scale", p) value * p / 100, ("const", c) the
+#: number c, ("none", 0) no bound.
+Bound = tuple[Literal["value", "scale", "const", "none"], float]
+RULES: dict[str, tuple[Bound, Bound, Bounds]] = {
+    "exact": (("value", 0), ("value", 0), "[]"),
+    "about": (("scale", 100 - BAND), ("scale", 100 + BAND), "[]"),
+    "roughly": (("scale", 100 - BAND), ("scale", 100 + BAND), "[]"),
+    "some": (("scale", 100 - BAND), ("scale", 100 + BAND), "[]"),
+    "nearly": (("scale", 100 - NEAR), ("value", 0), "[)"),
+    "almost": (("scale", 100 - NEAR), ("value", 0), "[)"),
+    "more_than": (("value", 0), ("none", 0), "()"),
+    "over": (("value", 0), ("none", 0), "()"),
+    "exceeds": (("value", 0), ("none", 0), "()"),
+    "at_least": (("value", 0), ("none", 0), "[)"),
+    "up_to": (("const", 0), ("value", 0), "[]"),
+    "less_than": (("const", 0), ("value", 0), "[)"),
+    # Vague plurals carry no number of their own.
+    "several": (("const", 3), ("const", 10), "[)"),
+    "dozens": (("const", 24), ("const", 100), "[)"),
+    "hundreds": (("const", 200), ("const", 1000), "[)"),
+    "few_hundred": (("const", 200), ("const", 500), "[)"),
+    "thousands": (("const", 2000), ("const", 10000), "[)"),
+}
+VAGUE = frozenset(q for q, (lo, hi, _) in RULES.items() if lo[0] == hi[0] == "const")
 
 
 @dataclass(frozen=True)
@@ -39,30 +61,50 @@ class Interval:
         return lo_ok and hi_ok
 
 
-def _pct(v: float, percent: float) -> float:
-    return v * (100 - percent) / 100
+def _bound(bound: Bound, v: float | None) -> float | None:
+    kind, p = bound
+    if kind == "none":
+        return None
+    if kind == "const":
+        return float(p)
+    if v is None:
+        raise ValueError("needs a value")
+    return v if kind == "value" else v * p / 100
 
 
 def interval(qualifier: str, value: float | None) -> Interval:
     """The interval a qualified number implies (see the README for the table of rules)."""
-    if qualifier in VAGUE:
-        lo, hi, b = VAGUE[qualifier]
-        return Interval(lo, hi, b)
-    if value is None:
-        raise ValueError(f"qualifier {qualifier!r} needs a value")
-    v = float(value)
-    if qualifier == "exact":
-        return Interval(v, v, "[]")
-    if qualifier in ("about", "roughly", "some"):
-        return Interval(_pct(v, BAND), v * (100 + BAND) / 100, "[]")
-    if qualifier in ("nearly", "almost"):
-        return Interval(_pct(v, NEAR), v, "[)")
-    if qualifier in ("more_than", "over", "exceeds"):
-        return Interval(v, None, "()")
-    if qualifier == "at_least":
-        return Interval(v, None, "[)")
-    if qualifier == "up_to":
-        return Interval(0, v, "[]")
-    if qualifier == "less_than":
-        return Interval(0, v, "[)")
-    raise ValueError(f"unknown qualifier {qualifier!r}")
+    rule = RULES.get(qualifier)
+    if rule is None:
+        raise ValueError(f"unknown qualifier {qualifier!r}")
+    lo, hi, bounds = rule
+    v = None if value is None else float(value)
+    try:
+        return Interval(_bound(lo, v), _bound(hi, v), bounds)
+    except ValueError:
+        raise ValueError(f"qualifier {qualifier!r} needs a value") from None
+
+
+def _bound_expr(side: int, value: pl.Expr, qualifier: pl.Expr) -> pl.Expr:
+    import polars as pl
+
+    expr: pl.Expr = pl.lit(None, dtype=pl.Float64)
+    for q, rule in RULES.items():
+        kind, p = rule[side]
+        if kind == "none":
+            continue
+        this = (
+            pl.lit(float(p)) if kind == "const" else (value if kind == "value" else value * p / 100)
+        )
+        expr = pl.when(qualifier == q).then(this).otherwise(expr)
+    return expr
+
+
+def interval_exprs(value: pl.Expr, qualifier: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """Polars expressions for lower, upper and bounds, by the same rules as ``interval``."""
+    import polars as pl
+
+    bounds: pl.Expr = pl.lit(None, dtype=pl.String)
+    for q, (_, _, b) in RULES.items():
+        bounds = pl.when(qualifier == q).then(pl.lit(b)).otherwise(bounds)
+    return _bound_expr(0, value, qualifier), _bound_expr(1, value, qualifier), bounds

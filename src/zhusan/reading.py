@@ -1,27 +1,41 @@
-"""Reading a package from disk into rows and models, collecting problems instead of failing."""
+"""Reading a package from disk into frames (and models), collecting problems instead of failing.
+
+Every table becomes a polars frame of its cells as strings, with ``_row`` (the record number,
+header = 1) and ``_ok`` (the row matches its model). Valid rows carry their cells as the model
+normalises them. Two engines fill it: ``pydantic`` validates every row with its model;
+``fast`` (``zhusan.fastrows``) checks whole columns at once and asks pydantic only about the rows
+it flags. Both report the same problems; a differential test proves it.
+"""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
+import polars as pl
 from pydantic import BaseModel, ValidationError
 
-from zhusan.csvio import parse_cell, read_csv
+from zhusan.csvio import format_cell, parse_cell
 from zhusan.models import TABLES
 from zhusan.package import UnusableInput, read_descriptor
 from zhusan.report import Problem
 from zhusan.tableschema import model_fields
 
+Engine = Literal["fast", "pydantic"]
+#: Columns no check needs once quotes are checked; dropped to keep memory small.
+DROPPED = ("quote", "note")
+
 
 @dataclass
 class TableRows:
-    """One table as read: raw cells by row number, and the rows that made valid models."""
+    """One table as read: its frame, and its models when they were asked for."""
 
     name: str
-    raw: dict[int, dict[str, str]] = field(default_factory=dict)
+    frame: pl.DataFrame
     models: dict[int, BaseModel] = field(default_factory=dict)
 
 
@@ -33,6 +47,17 @@ class Package:
     descriptor: dict[str, Any]
     tables: dict[str, TableRows]
     problems: list[Problem]
+
+
+def columns(name: str) -> dict[str, str]:
+    """Column name -> Table Schema type of a table, in model order."""
+    return {f["name"]: f["type"] for f in model_fields(TABLES[name].model)}
+
+
+def empty_frame(name: str) -> pl.DataFrame:
+    """A frame with the table's columns and no rows."""
+    schema: dict[str, Any] = dict.fromkeys(columns(name), pl.String)
+    return pl.DataFrame(schema=schema | {"_row": pl.Int64, "_ok": pl.Boolean})
 
 
 def safe_resource_path(root: Path, value: object, name: str) -> Path:
@@ -61,108 +86,171 @@ def _resource_map(descriptor: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _check_hash(res: dict[str, Any], data: bytes, table: str, problems: list[Problem]) -> None:
-    want = res.get("hash")
-    if isinstance(want, str):
-        algo, _, digest = want.rpartition(":")
-        algo = algo or "md5"
-        if algo not in ("md5", "sha1", "sha256", "sha512"):
-            problems.append(Problem("resource-hash", f"unsupported hash algorithm {algo!r}", table))
-        elif hashlib.new(algo, data).hexdigest() != digest.lower():
-            problems.append(
-                Problem(
-                    "resource-hash",
-                    f"{algo} of the file does not match the descriptor's hash",
-                    table,
-                )
-            )
-    size = res.get("bytes")
-    if isinstance(size, int) and size != len(data):
-        problems.append(
-            Problem(
-                "resource-bytes", f"file has {len(data)} bytes, the descriptor says {size}", table
-            )
-        )
+def _check_hash(res: dict[str, Any], path: Path, table: str) -> Iterator[Problem]:
+    want, size = res.get("hash"), res.get("bytes")
+    algo, _, digest = want.rpartition(":") if isinstance(want, str) else ("", "", "")
+    algo = algo or "md5"
+    if isinstance(want, str) and algo not in ("md5", "sha1", "sha256", "sha512"):
+        yield Problem("resource-hash", f"unsupported hash algorithm {algo!r}", table)
+        want = None
+    h, n = hashlib.new(algo if isinstance(want, str) else "sha256"), 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+            n += len(chunk)
+    if isinstance(want, str) and h.hexdigest() != digest.lower():
+        yield Problem("resource-hash", f"{algo} of the file does not match the descriptor", table)
+    if isinstance(size, int) and not isinstance(size, bool) and size != n:
+        yield Problem("resource-bytes", f"file has {n} bytes, the descriptor says {size}", table)
 
 
-def read_table(name: str, text: str, problems: list[Problem]) -> TableRows:
-    """Parse one table's CSV text and validate every row against its model."""
-    table = TABLES[name]
-    kinds = {f["name"]: f["type"] for f in model_fields(table.model)}
-    out = TableRows(name)
-    records = read_csv(text)
-    header = next(records, None)
-    if header is None:
-        problems.append(Problem("empty-file", "the file is empty (no header row)", name))
-        return out
-    missing = [k for k in kinds if k not in header]
-    extra = [h for h in header if h not in kinds]
-    dupes = {h for h in header if header.count(h) > 1}
-    for f in missing:
-        problems.append(Problem("missing-column", "column is missing from the header", name, 1, f))
-    for f in extra:
-        problems.append(Problem("extra-column", "column is not in the schema", name, 1, f))
-    for f in sorted(dupes):
-        problems.append(
-            Problem("duplicate-column", "column appears twice in the header", name, 1, f)
-        )
-    if missing or dupes:
-        return out
-    for number, rec in enumerate(records, start=2):
-        if len(rec) != len(header):
-            problems.append(
-                Problem(
-                    "row-width",
-                    f"row has {len(rec)} cells, the header has {len(header)}",
-                    name,
-                    number,
-                )
-            )
-            continue
-        cells = {h: v for h, v in zip(header, rec, strict=True) if h in kinds}
-        out.raw[number] = cells
-        data = {k: parse_cell(v, kinds[k]) for k, v in cells.items()}
-        try:
-            out.models[number] = table.model.model_validate(data)
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = err["loc"][0] if err["loc"] else None
-                fname = str(loc) if loc is not None else None
-                code = "row-rule" if fname is None else "cell-error"
-                problems.append(
-                    Problem(
-                        code, err["msg"], name, number, fname, cells.get(fname) if fname else None
-                    )
-                )
+def check_header(name: str, header: list[str]) -> list[Problem]:
+    """Missing, extra and duplicate columns of a table's header row."""
+    kinds = columns(name)
+    out = [
+        Problem("missing-column", "column is missing from the header", name, 1, f)
+        for f in kinds
+        if f not in header
+    ]
+    out += [
+        Problem("extra-column", "column is not in the schema", name, 1, h)
+        for h in header
+        if h not in kinds
+    ]
+    out += [
+        Problem("duplicate-column", "column appears twice in the header", name, 1, h)
+        for h in sorted({h for h in header if header.count(h) > 1})
+    ]
     return out
 
 
-def read_package(descriptor_path: Path) -> Package:
+def row_problems(
+    name: str, number: int, cells: dict[str, str]
+) -> tuple[BaseModel | None, list[Problem]]:
+    """Validate one row with its model: the model, or the problems pydantic reports."""
+    kinds = columns(name)
+    data = {k: parse_cell(v, kinds[k]) for k, v in cells.items()}
+    try:
+        return TABLES[name].model.model_validate(data), []
+    except ValidationError as exc:
+        out = []
+        for err in exc.errors():
+            loc = str(err["loc"][0]) if err["loc"] else None
+            out.append(
+                Problem(
+                    "row-rule" if loc is None else "cell-error",
+                    err["msg"],
+                    name,
+                    number,
+                    loc,
+                    cells.get(loc) if loc else None,
+                )
+            )
+        return None, out
+
+
+def canonical(name: str, model: BaseModel) -> dict[str, str]:
+    """A valid row's cells as the model normalises them."""
+    return {k: format_cell(getattr(model, k)) for k in columns(name)}
+
+
+def to_frame(name: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """A frame from row dicts holding the table's columns, ``_row`` and ``_ok``."""
+    if not rows:
+        return empty_frame(name)
+    return pl.DataFrame(rows, schema=empty_frame(name).schema, orient="row")
+
+
+def read_records(
+    name: str, lines: Iterable[str], problems: list[Problem], keep_models: bool
+) -> TableRows:
+    """Validate every record of a table with pydantic (the reference engine)."""
+    kinds = columns(name)
+    out_rows: list[dict[str, Any]] = []
+    models: dict[int, BaseModel] = {}
+    records = csv.reader(lines)
+    try:
+        header = next(records, None)
+        if header is None:
+            problems.append(Problem("empty-file", "the file is empty (no header row)", name))
+            return TableRows(name, empty_frame(name))
+        header_problems = check_header(name, header)
+        problems += header_problems
+        if any(p.code != "extra-column" for p in header_problems):
+            return TableRows(name, empty_frame(name))
+        for number, rec in enumerate(records, start=2):
+            if len(rec) != len(header):
+                problems.append(
+                    Problem(
+                        "row-width",
+                        f"row has {len(rec)} cells, the header has {len(header)}",
+                        name,
+                        number,
+                    )
+                )
+                continue
+            cells = {h: v for h, v in zip(header, rec, strict=True) if h in kinds}
+            model, found = row_problems(name, number, cells)
+            problems += found
+            if model is not None:
+                cells = canonical(name, model)
+                if keep_models:
+                    models[number] = model
+            out_rows.append({**cells, "_row": number, "_ok": model is not None})
+    except UnicodeDecodeError as exc:
+        problems.append(Problem("encoding", f"not UTF-8 at byte {exc.start}", name))
+    except csv.Error as exc:
+        problems.append(Problem("csv-syntax", f"unreadable CSV: {exc}", name))
+    return TableRows(name, to_frame(name, out_rows), models)
+
+
+def read_table(name: str, text: str, problems: list[Problem]) -> TableRows:
+    """Parse one table's CSV text with the reference engine, keeping its models."""
+    return read_records(name, text.splitlines(keepends=True), problems, keep_models=True)
+
+
+def read_package(
+    descriptor_path: Path, engine: Engine = "fast", keep_models: bool = False
+) -> Package:
     """Read the descriptor and every table; problems collected, UnusableInput raised."""
+    from zhusan.checks import quote_problems, source_texts
+    from zhusan.fastrows import read_fast
+
     descriptor = read_descriptor(descriptor_path)
     root = descriptor_path.parent
     resources = _resource_map(descriptor)
+    paths = {
+        n: safe_resource_path(root, resources[n].get("path"), n) for n in TABLES if n in resources
+    }
     problems: list[Problem] = []
     tables: dict[str, TableRows] = {}
+    texts: dict[str, str] = {}
     for name in TABLES:
-        res = resources.get(name)
-        if res is None:
+        path = paths.get(name)
+        if path is None:
             problems.append(Problem("missing-resource", f"the descriptor has no resource {name!r}"))
-            tables[name] = TableRows(name)
+            tables[name] = TableRows(name, empty_frame(name))
             continue
-        path = safe_resource_path(root, res.get("path"), name)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(Problem("missing-file", f"{res['path']}: {exc.strerror}", name))
-            tables[name] = TableRows(name)
+        if not path.is_file():
+            problems.append(
+                Problem("missing-file", f"{resources[name]['path']}: no such file", name)
+            )
+            tables[name] = TableRows(name, empty_frame(name))
             continue
-        _check_hash(res, data, name, problems)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(Problem("encoding", f"not UTF-8 at byte {exc.start}", name))
-            tables[name] = TableRows(name)
-            continue
-        tables[name] = read_table(name, text, problems)
+        problems += _check_hash(resources[name], path, name)
+        table = None
+        if engine == "fast" and not keep_models:
+            table = read_fast(name, path, problems, texts)
+        if table is None:
+            with path.open(encoding="utf-8", newline="") as fh:
+                table = read_records(name, fh, problems, keep_models)
+            problems += quote_problems(name, table.frame, texts)
+            table.frame = table.frame.drop(
+                [c for c in DROPPED if name != "sources" and c in table.frame.columns]
+            )
+        tables[name] = table
+        if name == "sources":
+            texts, seed_problems = source_texts(root, table.frame)
+            problems += seed_problems
+            problems += quote_problems(name, table.frame, texts)
     return Package(root, descriptor, tables, problems)

@@ -1,0 +1,250 @@
+"""The fast engine: whole columns at once, pydantic only for the rows the columns flag.
+
+The CSV is streamed in blocks by pyarrow (memory stays near the block size plus the columns the
+later checks need). For each block, polars expressions derived from the models' Table Schema
+(type, enumeration, pattern, length, bounds, required) and from each model's cross-field rules
+flag every row that *may* be invalid; those rows, and only those, are validated by pydantic, so
+the messages are pydantic's. The expressions may over-flag (pydantic then clears the row) but
+never under-flag: the differential test in ``tests/test_engines.py`` holds them to that.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from pydantic import BaseModel
+
+from zhusan.fields import PARTIAL_DATE_PATTERN
+from zhusan.models import TABLES, Event, Figure, Mention
+from zhusan.reading import DROPPED, TableRows, canonical, check_header, columns, row_problems
+from zhusan.report import Problem
+from zhusan.tableschema import model_fields
+
+#: Bytes per block read; a record longer than this is refused (no unbounded memory).
+BLOCK_SIZE = 16 << 20
+NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,3})?$"
+INTEGER = r"^-?[0-9]{1,18}$"
+SAFE_DATE = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|1[0-9]|2[0-8]))?)?$"
+#: Characters Python treats as whitespace but Unicode regexes do not: flag, let pydantic decide.
+ODD_SPACE = "[\x1c-\x1f]"
+
+
+class _Fallback(Exception):
+    """The block cannot be handled here; the reference engine reads the table instead."""
+
+
+def _field_flag(fd: dict[str, Any]) -> pl.Expr:
+    """True where the cell may break its field's type or constraints."""
+    c = pl.col(fd["name"])
+    cons = fd.get("constraints", {})
+    kind = fd["type"]
+    bad: pl.Expr = pl.lit(False)
+    if kind == "list":
+        bad = c.str.contains(r"^;|;;|;$")
+    elif kind in ("number", "integer"):
+        bad = ~c.str.contains(NUMBER if kind == "number" else INTEGER)
+        num = c.cast(pl.Float64, strict=False)
+        if "minimum" in cons:
+            bad = bad | (num < cons["minimum"])
+        if "maximum" in cons:
+            bad = bad | (num > cons["maximum"])
+    elif kind == "boolean":
+        bad = ~c.is_in(["true", "false"])
+    else:
+        if "enum" in cons:
+            bad = bad | ~c.is_in(cons["enum"])
+        if "pattern" in cons:
+            bad = bad | ~c.str.contains(cons["pattern"])
+            if cons["pattern"] == PARTIAL_DATE_PATTERN:
+                bad = bad | ~c.str.contains(SAFE_DATE)
+        if "minLength" in cons:
+            bad = bad | (c.str.len_chars() < cons["minLength"])
+        if "maxLength" in cons:
+            bad = bad | (c.str.len_chars() > cons["maxLength"])
+    empty = c == ""
+    if cons.get("required"):
+        return empty | bad
+    return ~empty & bad
+
+
+def _collapse(c: pl.Expr) -> pl.Expr:
+    return c.str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def _last31(c: pl.Expr) -> pl.Expr:
+    n = c.str.len_chars()
+    return pl.when(n == 4).then(c + "-12-31").when(n == 7).then(c + "-31").otherwise(c)
+
+
+def _first(c: pl.Expr) -> pl.Expr:
+    n = c.str.len_chars()
+    return pl.when(n == 4).then(c + "-01-01").when(n == 7).then(c + "-01").otherwise(c)
+
+
+def _after(a: str, b: str) -> pl.Expr:
+    """Partial date ``a`` starts after partial date ``b`` ends (invalid dates flag anyway)."""
+    ca, cb = pl.col(a), pl.col(b)
+    return (ca != "") & (cb != "") & (_first(ca) > _last31(cb))
+
+
+def _figure_rules() -> pl.Expr:
+    quote, stated = pl.col("quote"), pl.col("stated")
+    num = {c: pl.col(c).cast(pl.Float64, strict=False) for c in ("value", "lower", "upper")}
+    set_ = [pl.col(c) != "" for c in ("parent_id", "axis", "exhaustive")]
+    return (
+        ~_collapse(quote).str.contains(_collapse(stated), literal=True)
+        | quote.str.contains(ODD_SPACE)
+        | stated.str.contains(ODD_SPACE)
+        | ((pl.col("unit") == "percent") & (num["value"] > 100))
+        | (num["lower"] > num["upper"])
+        | (set_[0] != set_[1])
+        | (set_[0] != set_[2])
+        | (set_[0] & (pl.col("parent_id") == pl.col("figure_id")))
+        | _after("period_start", "as_of")
+    )
+
+
+def _event_rules() -> pl.Expr:
+    return _after("start", "end")
+
+
+def _mention_rules() -> pl.Expr:
+    cols = ("event_id", "person_id", "organization_id", "place_id")
+    return pl.sum_horizontal([(pl.col(c) != "").cast(pl.Int8) for c in cols]) != 1
+
+
+#: The vectorised form of each model's cross-field (model_validator) rules.
+ROW_RULES: dict[type[BaseModel], Callable[[], pl.Expr]] = {
+    Figure: _figure_rules,
+    Event: _event_rules,
+    Mention: _mention_rules,
+}
+
+
+def flag_expr(name: str) -> pl.Expr:
+    """True for every row of the table that may be invalid."""
+    model = TABLES[name].model
+    flag = pl.lit(False)
+    for fd in model_fields(model):
+        flag = flag | _field_flag(fd)
+    if model in ROW_RULES:
+        flag = flag | ROW_RULES[model]()
+    elif model.__pydantic_decorators__.model_validators:
+        flag = pl.lit(True)  # rules with no vectorised form: every row goes to pydantic
+    return flag.fill_null(True)
+
+
+def _header(path: Path) -> list[str] | None:
+    with path.open("rb") as fh:
+        head = fh.read(BLOCK_SIZE)
+    if b"\n" not in head and len(head) == BLOCK_SIZE:
+        raise _Fallback
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Fallback from None
+    if text.startswith("\ufeff"):
+        raise _Fallback
+    return next(csv.reader(io.StringIO(text, newline="")), None)
+
+
+def _batches(path: Path, header: list[str]) -> Any:
+    def invalid(_: Any) -> str:
+        raise _Fallback
+
+    return pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(
+            block_size=BLOCK_SIZE, use_threads=True, skip_rows=1, column_names=header
+        ),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(header, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+
+
+def read_fast(
+    name: str, path: Path, problems: list[Problem], texts: dict[str, str]
+) -> TableRows | None:
+    """Validate a table column-wise; None when the reference engine must read it instead.
+
+    The reference engine takes over for what only it reports row by row: a file that is not
+    UTF-8, a byte-order mark, a record of the wrong width, an unreadable header.
+    """
+    from zhusan.checks import quote_problems
+
+    found: list[Problem] = []
+    frames: list[pl.DataFrame] = []
+    try:
+        header = _header(path)
+        if header is None:
+            return None
+        header_problems = check_header(name, header)
+        if any(p.code != "extra-column" for p in header_problems):
+            return None
+        found += header_problems
+        keep = list(columns(name))
+        flag = flag_expr(name)
+        start = 2
+        reader = _batches(path, header)
+        for batch in reader:
+            df = pl.from_arrow(batch)
+            assert isinstance(df, pl.DataFrame)
+            df = df.select(keep).with_columns(
+                _row=pl.int_range(start, start + df.height, dtype=pl.Int64), _ok=pl.lit(True)
+            )
+            start += df.height
+            df = _judge(name, df, flag, found)
+            found += quote_problems(name, df, texts)
+            frames.append(df.drop([c for c in DROPPED if name != "sources" and c in df.columns]))
+    except (_Fallback, pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        if "straddling" in str(exc) or "block size" in str(exc):
+            problems.append(
+                Problem(
+                    "record-too-long",
+                    f"a record is longer than {BLOCK_SIZE} bytes (the block size): refused",
+                    name,
+                )
+            )
+            from zhusan.reading import empty_frame
+
+            return TableRows(name, empty_frame(name))
+        return None
+    problems += found
+    if not frames:
+        from zhusan.reading import empty_frame
+
+        return TableRows(
+            name,
+            empty_frame(name).drop(
+                [c for c in DROPPED if name != "sources" and c in columns(name)]
+            ),
+        )
+    return TableRows(name, pl.concat(frames))
+
+
+def _judge(name: str, df: pl.DataFrame, flag: pl.Expr, found: list[Problem]) -> pl.DataFrame:
+    """Run pydantic on the flagged rows; mark the invalid ones and normalise the valid ones."""
+    flagged = df.filter(flag)
+    if flagged.height == 0:
+        return df
+    fixes: list[dict[str, Any]] = []
+    for row in flagged.iter_rows(named=True):
+        number = row.pop("_row")
+        row.pop("_ok")
+        model, errs = row_problems(name, number, row)
+        found += errs
+        cells = canonical(name, model) if model is not None else row
+        fixes.append({**cells, "_row": number, "_ok": model is not None})
+    fix = pl.DataFrame(fixes, schema=df.schema, orient="row")
+    return df.update(fix, on="_row")

@@ -1,0 +1,281 @@
+"""Exports write every table, read back losslessly, keep their keys, and never half-write."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import zhusan
+from zhusan.api import Dataset
+from zhusan.columns import table_rows
+from zhusan.export import (
+    FORMATS,
+    PACKAGE_FILE,
+    export,
+    json_schemas,
+    neutralise,
+    read_back,
+    restore,
+    schema_file_name,
+    write_json_schemas,
+)
+from zhusan.export_sqlite import DATABASE_FILE, METADATA_FILE, quote_name
+from zhusan.models import TABLES, Figure
+
+DATA = zhusan.load()
+EXPECTED = {name: table_rows(DATA, name) for name in TABLES}
+FILES = {
+    "json": [f"{n}.json" for n in TABLES]
+    + [PACKAGE_FILE]
+    + [schema_file_name(f) for f in json_schemas()],
+    "jsonl": [f"{n}.jsonl" for n in TABLES],
+    "parquet": [f"{n}.parquet" for n in TABLES],
+    "sqlite": [DATABASE_FILE, METADATA_FILE],
+    "xlsx": ["zhusan-data.xlsx"],
+}
+
+
+def with_figures(figures: tuple[Figure, ...], data: Dataset = DATA) -> Dataset:
+    """The dataset with its figures replaced."""
+    return dataclasses.replace(data, figures=figures)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_format_writes_its_files(tmp_path: Path, fmt: str) -> None:
+    """Each format writes exactly its files, none empty, and leaves no staging folder."""
+    written = export(DATA, fmt, tmp_path / "out")
+    assert sorted(p.name for p in written) == sorted(FILES[fmt])
+    assert all(p.is_file() and p.stat().st_size > 0 for p in written)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(FILES[fmt])
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_round_trip_is_lossless(tmp_path: Path, fmt: str) -> None:
+    """Every table read back with the format's own tools equals the models' dumps."""
+    export(DATA, fmt, tmp_path)
+    back = read_back(fmt, tmp_path)
+    assert back == EXPECTED
+    for name, rows in back.items():
+        model = TABLES[name].model
+        assert tuple(model.model_validate(r) for r in rows) == getattr(DATA, name)
+
+
+def test_export_into_existing_folder_replaces_files(tmp_path: Path) -> None:
+    """An export into a folder that holds other files replaces its own and keeps the rest."""
+    (tmp_path / "README.txt").write_text("keep me", encoding="utf-8")
+    (tmp_path / "figures.jsonl").write_text("stale\n", encoding="utf-8")
+    export(DATA, "jsonl", tmp_path)
+    assert (tmp_path / "README.txt").read_text(encoding="utf-8") == "keep me"
+    assert read_back("jsonl", tmp_path) == EXPECTED
+
+
+def test_package_file_holds_every_table(tmp_path: Path) -> None:
+    """zhusan-data.json holds every table under "tables", equal to the per-table files."""
+    export(DATA, "json", tmp_path)
+    package = json.loads((tmp_path / PACKAGE_FILE).read_text(encoding="utf-8"))
+    assert package == {"tables": EXPECTED}
+
+
+def test_json_files_validate_against_published_schemas(tmp_path: Path) -> None:
+    """Every JSON export file validates against the schema published next to it."""
+    export(DATA, "json", tmp_path)
+    for data_file in json_schemas():
+        schema = json.loads((tmp_path / schema_file_name(data_file)).read_text("utf-8"))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        instance = json.loads((tmp_path / data_file).read_text("utf-8"))
+        jsonschema.Draft202012Validator(schema).validate(instance)
+
+
+def test_written_schemas_equal_json_schemas(tmp_path: Path) -> None:
+    """write_json_schemas writes exactly json_schemas(), one file each."""
+    written = write_json_schemas(tmp_path / "schemas")
+    schemas = json_schemas()
+    assert [p.name for p in written] == [schema_file_name(f) for f in schemas]
+    for path, schema in zip(written, schemas.values(), strict=True):
+        assert json.loads(path.read_text(encoding="utf-8")) == schema
+
+
+@pytest.mark.parametrize(
+    ("change", "data_file"),
+    [
+        ({"unit": "furlongs"}, "figures.json"),
+        ({"value": "six hundred"}, "figures.json"),
+        ({"source_id": "Not A Slug"}, "figures.json"),
+        ({"surprise": 1}, "figures.json"),
+        ({"unit": "furlongs"}, PACKAGE_FILE),
+    ],
+)
+def test_broken_record_fails_the_schema(change: dict[str, Any], data_file: str) -> None:
+    """A record with a bad vocabulary value, type, pattern or extra key fails the schema."""
+    rows = [dict(EXPECTED["figures"][0], **change)]
+    instance: Any = rows if data_file != PACKAGE_FILE else {"tables": {**EXPECTED, "figures": rows}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(json_schemas()[data_file]).validate(instance)
+
+
+def test_package_schema_requires_every_table() -> None:
+    """The whole-package schema rejects a file with a table missing."""
+    tables = {k: v for k, v in EXPECTED.items() if k != "mentions"}
+    with pytest.raises(jsonschema.ValidationError, match="mentions"):
+        jsonschema.validate({"tables": tables}, json_schemas()[PACKAGE_FILE])
+
+
+def test_sqlite_has_real_keys(tmp_path: Path) -> None:
+    """The database declares every primary and foreign key and none is broken."""
+    export(DATA, "sqlite", tmp_path)
+    con = sqlite3.connect(tmp_path / DATABASE_FILE)
+    try:
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        for name, spec in TABLES.items():
+            pk = [r[1] for r in con.execute(f'PRAGMA table_info("{name}")') if r[5]]
+            assert pk == [spec.primary_key]
+            fks = {(r[3], r[2], r[4]) for r in con.execute(f'PRAGMA foreign_key_list("{name}")')}
+            assert fks == {(fk.field, fk.table, fk.ref) for fk in spec.foreign_keys}
+    finally:
+        con.close()
+
+
+def test_sqlite_refuses_unknown_source_and_duplicate_key(tmp_path: Path) -> None:
+    """With foreign keys on, a figure of an unknown source or a duplicate id is refused."""
+    export(DATA, "sqlite", tmp_path)
+    con = sqlite3.connect(tmp_path / DATABASE_FILE)
+    try:
+        con.execute("PRAGMA foreign_keys = ON")
+        first = con.execute("SELECT * FROM figures LIMIT 1").fetchone()
+        names = [d[0] for d in con.execute("SELECT * FROM figures LIMIT 1").description]
+        row = dict(zip(names, first, strict=True))
+        marks = ", ".join("?" for _ in names)
+        columns = ", ".join(quote_name(n) for n in names)
+        insert = f"INSERT INTO figures ({columns}) VALUES ({marks})"
+        dangling = dict(row, figure_id="new-figure", source_id="no-such-source")
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            con.execute(insert, list(dangling.values()))
+        with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+            con.execute(insert, list(row.values()))
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            con.execute(insert, list(dict(row, figure_id="new-figure", unit="furlongs").values()))
+    finally:
+        con.close()
+
+
+def test_sqlite_export_refuses_dangling_reference(tmp_path: Path) -> None:
+    """Data whose figure names an unknown source is not exported, and nothing is left."""
+    broken = DATA.figures[0].model_copy(update={"source_id": "no-such-source"})
+    with pytest.raises(ValueError, match="point nowhere"):
+        export(with_figures((broken, *DATA.figures[1:])), "sqlite", tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_datasette_metadata_describes_every_column(tmp_path: Path) -> None:
+    """metadata.json gives the licence and a description for every table and column."""
+    export(DATA, "sqlite", tmp_path)
+    meta = json.loads((tmp_path / METADATA_FILE).read_text(encoding="utf-8"))
+    assert meta["license"] == "CC-BY-4.0"
+    tables = meta["databases"]["zhusan-data"]["tables"]
+    assert list(tables) == list(TABLES)
+    for name, spec in TABLES.items():
+        assert tables[name]["description"] == spec.description
+        assert list(tables[name]["columns"]) == list(spec.model.model_fields)
+        assert all(tables[name]["columns"].values())
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "'quoted"])
+def test_neutralise_prefixes_a_quote(text: str) -> None:
+    """A cell a spreadsheet could run (or one already quoted) gets a leading quote, undone."""
+    assert neutralise(text) == "'" + text
+    assert restore(neutralise(text)) == text
+
+
+@pytest.mark.parametrize("text", ["600 women", "", "a=b", " =1"])
+def test_neutralise_keeps_plain_text(text: str) -> None:
+    """Text that cannot start a formula is left as it is."""
+    assert neutralise(text) == text
+    assert restore(text) == text
+
+
+def test_xlsx_neutralises_a_planted_formula(tmp_path: Path) -> None:
+    """A planted "=1+1" note is stored as quoted text, never a formula, and read back intact."""
+    planted = DATA.figures[0].model_copy(update={"note": "=1+1"})
+    data = with_figures((planted, *DATA.figures[1:]))
+    export(data, "xlsx", tmp_path)
+    book = openpyxl.load_workbook(tmp_path / "zhusan-data.xlsx")
+    sheet = book["figures"]
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("note") + 1)
+    assert (cell.value, cell.data_type) == ("'=1+1", "s")
+    kinds = {c.data_type for ws in book.worksheets for row in ws.iter_rows() for c in row}
+    assert "f" not in kinds
+    assert read_back("xlsx", tmp_path)["figures"][0]["note"] == "=1+1"
+
+
+def test_unknown_format_leaves_nothing(tmp_path: Path) -> None:
+    """An unknown format raises ValueError and creates nothing."""
+    with pytest.raises(ValueError, match="unknown export format 'csv'"):
+        export(DATA, "csv", tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_failure_midway_leaves_no_partial_output(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error after some files are written leaves the output folder as it was."""
+    calls = []
+
+    def failing(data: Dataset, table: str) -> list[dict[str, Any]]:
+        calls.append(table)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return table_rows(data, table)
+
+    monkeypatch.setattr("zhusan.export.table_rows", failing)
+    monkeypatch.setattr("zhusan.export_sqlite.table_rows", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        export(DATA, fmt, tmp_path / "new")
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "keep.txt").write_text("old", encoding="utf-8")
+    calls.clear()
+    with pytest.raises(RuntimeError, match="disk full"):
+        export(DATA, fmt, tmp_path / "old")
+    assert [p.name for p in tmp_path.iterdir()] == ["old"]
+    assert [p.name for p in (tmp_path / "old").iterdir()] == ["keep.txt"]
+
+
+@st.composite
+def mutated_figures(draw: st.DrawFn) -> Figure:
+    """A bundled figure with random text around its quote, a random stated part and note."""
+    base = draw(st.sampled_from(DATA.figures))
+    quote = draw(st.text(max_size=30)) + base.quote + draw(st.text(max_size=30))
+    start = draw(st.integers(0, len(quote) - 1))
+    stated = quote[start : draw(st.integers(start + 1, len(quote)))]
+    note = draw(st.none() | st.text(max_size=80))
+    return Figure.model_validate(
+        {**base.model_dump(), "quote": quote, "stated": stated, "note": note}
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(mutated_figures(), min_size=1, max_size=5))
+def test_random_figures_survive_json_and_parquet(figures: list[Figure]) -> None:
+    """Random valid figures come back unchanged from a JSON and a Parquet round trip."""
+    empty = {f.name: () for f in dataclasses.fields(Dataset)}
+    data = Dataset(**{**empty, "figures": tuple(figures)})
+    want = [f.model_dump(mode="json") for f in figures]
+    for fmt in ("json", "parquet"):
+        with tempfile.TemporaryDirectory() as folder:
+            export(data, fmt, folder)
+            back = read_back(fmt, folder)["figures"]
+        assert back == want
+        assert [Figure.model_validate(r) for r in back] == figures
