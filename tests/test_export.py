@@ -22,6 +22,7 @@ from zhusan.export import (
     FORMATS,
     PACKAGE_FILE,
     export,
+    json_schema_files,
     json_schemas,
     neutralise,
     read_back,
@@ -34,6 +35,7 @@ from zhusan.models import TABLES, Figure
 
 DATA = zhusan.load()
 EXPECTED = {name: table_rows(DATA, name) for name in TABLES}
+EMPTY = Dataset((), (), (), (), (), (), (), (), ())
 FILES = {
     "json": [f"{n}.json" for n in TABLES]
     + [PACKAGE_FILE]
@@ -98,12 +100,13 @@ def test_json_files_validate_against_published_schemas(tmp_path: Path) -> None:
 
 
 def test_written_schemas_equal_json_schemas(tmp_path: Path) -> None:
-    """write_json_schemas writes exactly json_schemas(), one file each."""
+    """write_json_schemas writes exactly json_schemas(), one file each, as json_schema_files."""
     written = write_json_schemas(tmp_path / "schemas")
     schemas = json_schemas()
     assert [p.name for p in written] == [schema_file_name(f) for f in schemas]
     for path, schema in zip(written, schemas.values(), strict=True):
         assert json.loads(path.read_text(encoding="utf-8")) == schema
+    assert {p.name: p.read_bytes() for p in written} == json_schema_files()
 
 
 @pytest.mark.parametrize(
@@ -270,8 +273,7 @@ def mutated_figures(draw: st.DrawFn) -> Figure:
 @given(st.lists(mutated_figures(), min_size=1, max_size=5))
 def test_random_figures_survive_json_and_parquet(figures: list[Figure]) -> None:
     """Random valid figures come back unchanged from a JSON and a Parquet round trip."""
-    empty = {f.name: () for f in dataclasses.fields(Dataset)}
-    data = Dataset(**{**empty, "figures": tuple(figures)})
+    data = dataclasses.replace(EMPTY, figures=tuple(figures))
     want = [f.model_dump(mode="json") for f in figures]
     for fmt in ("json", "parquet"):
         with tempfile.TemporaryDirectory() as folder:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from zhusan.api import Dataset
 from zhusan.models import TABLES
 from zhusan.tableschema import model_fields
+
+if TYPE_CHECKING:
+    from zhusan.api import Dataset
 
 KINDS = ("string", "number", "integer", "boolean", "list")
 

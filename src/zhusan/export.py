@@ -15,14 +15,16 @@ import secrets
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from zhusan.api import Dataset
 from zhusan.columns import Column, optional_import, table_columns, table_rows
 from zhusan.export_sqlite import read_sqlite, write_sqlite
 from zhusan.models import TABLES
+
+if TYPE_CHECKING:
+    from zhusan.api import Dataset
 
 FORMATS = ("json", "jsonl", "parquet", "sqlite", "xlsx")
 PACKAGE_FILE = "zhusan-data.json"
@@ -94,14 +96,19 @@ def schema_file_name(data_file: str) -> str:
     return data_file.removesuffix(".json") + ".schema.json"
 
 
+def json_schema_files() -> dict[str, bytes]:
+    """The bytes of each published schema file, keyed by its name (``<file>.schema.json``)."""
+    return {schema_file_name(f): _dump(schema) for f, schema in json_schemas().items()}
+
+
 def write_json_schemas(folder: str | os.PathLike[str]) -> list[Path]:
     """Write every schema of ``json_schemas`` into ``folder`` as ``<file>.schema.json``."""
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for data_file, schema in json_schemas().items():
-        path = target / schema_file_name(data_file)
-        path.write_bytes(_dump(schema))
+    for name, content in json_schema_files().items():
+        path = target / name
+        path.write_bytes(content)
         written.append(path)
     return written
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from zhusan.api import Dataset
 from zhusan.columns import Column, table_columns, table_rows
 from zhusan.models import TABLES
+
+if TYPE_CHECKING:
+    from zhusan.api import Dataset
 
 DATABASE_FILE = "zhusan-data.sqlite"
 METADATA_FILE = "metadata.json"

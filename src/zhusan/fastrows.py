@@ -155,9 +155,10 @@ def _header(path: Path) -> list[str] | None:
     return next(csv.reader(io.StringIO(text, newline="")), None)
 
 
-def _batches(path: Path, header: list[str]) -> Any:
+def _batches(path: Path, header: list[str], bad_rows: list[int]) -> Any:
     def invalid(_: Any) -> str:
-        raise _Fallback
+        bad_rows.append(1)  # the reference engine reports row widths row by row
+        return "skip"
 
     return pacsv.open_csv(
         path,
@@ -196,7 +197,8 @@ def read_fast(
         keep = list(columns(name))
         flag = flag_expr(name)
         start = 2
-        reader = _batches(path, header)
+        bad_rows: list[int] = []
+        reader = _batches(path, header, bad_rows)
         for batch in reader:
             df = pl.from_arrow(batch)
             assert isinstance(df, pl.DataFrame)
@@ -207,6 +209,8 @@ def read_fast(
             df = _judge(name, df, flag, found)
             found += quote_problems(name, df, texts)
             frames.append(df.drop([c for c in DROPPED if name != "sources" and c in df.columns]))
+        if bad_rows:
+            return None
     except (_Fallback, pa.ArrowInvalid, UnicodeDecodeError) as exc:
         if "straddling" in str(exc) or "block size" in str(exc):
             problems.append(

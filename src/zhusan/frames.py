@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 from zhusan.api import Dataset, load
 from zhusan.columns import Column, optional_import, table_columns, table_rows
+from zhusan.models import TABLES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -93,15 +94,15 @@ def relation_columns() -> list[Column]:
     out = table_columns("figures")
     for name, table, key, field in _JOINS:
         col = next(c for c in table_columns(table) if c.name == field)
-        where = f"(through figures.{key})"
-        out.append(dataclasses.replace(col, name=name, description=f"{col.description} {where}"))
+        description = f"{col.description} (through figures.{key})"
+        nullable = col.nullable or key != "source_id"
+        out.append(dataclasses.replace(col, name=name, nullable=nullable, description=description))
     return out
 
 
 def relation_rows(data: Dataset) -> list[dict[str, Any]]:
     """Every figure, in file order, with its source, speaker, organisation and event joined."""
-    keys = {"sources": "source_id", "people": "person_id", "organizations": "organization_id"}
-    keys["events"] = "event_id"
+    keys = {t: TABLES[t].primary_key for t in ("sources", "people", "organizations", "events")}
     lookup = {t: {r[k]: r for r in table_rows(data, t)} for t, k in keys.items()}
     out = []
     for figure in table_rows(data, "figures"):
