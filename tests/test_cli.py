@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from importlib import metadata
+from pathlib import Path
 
 import pytest
 
@@ -45,3 +47,19 @@ def test_unknown_command_is_a_usage_error(cli: Runner) -> None:
     proc = cli("valdiate")
     assert proc.returncode == 2
     assert "invalid choice" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_export_writes_sqlite_with_working_foreign_keys(cli: Runner, tmp_path: Path) -> None:
+    """`zhusan export sqlite` writes a database whose foreign keys all resolve."""
+    proc = cli("export", "sqlite", "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    db = sqlite3.connect(tmp_path / "out" / "zhusan-data.sqlite")
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("SELECT count(*) FROM sources").fetchone() == (5,)
+
+
+def test_export_to_an_unknown_format_is_a_usage_error(cli: Runner, tmp_path: Path) -> None:
+    """An unknown format exits 2 and writes nothing."""
+    proc = cli("export", "docx", "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2 and "invalid choice" in proc.stderr
+    assert not (tmp_path / "out").exists()

@@ -54,6 +54,20 @@ def _cmd_conflicts(args: argparse.Namespace) -> int:
     return EXIT_INVALID if unexplained else EXIT_VALID
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from zhusan.api import load
+    from zhusan.export import export
+
+    try:
+        written = export(load(args.path), args.format, Path(args.out))
+    except (ValueError, ImportError) as exc:
+        print(f"zhusan: cannot export: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    for path in written:
+        print(path)
+    return EXIT_VALID
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     root = Path(args.root) if args.root else bundled_root()
     if args.check:
@@ -105,11 +119,27 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("path", nargs="?", help="package folder or datapackage.json (default: bundled)")
     c.add_argument("--json", action="store_true", help="print the list as JSON (zhusan.conflicts)")
     c.set_defaults(func=_cmd_conflicts)
+    from zhusan.export import FORMATS
+
+    e = sub.add_parser(
+        "export",
+        help="write every table as json, jsonl, parquet, sqlite or xlsx",
+        description="Write every table of the bundled package, or of the one at PATH, in one "
+        "format into the folder OUT: JSON (with JSON Schemas), JSON Lines, Parquet, SQLite (with "
+        "primary and foreign keys, and a Datasette metadata.json) or Excel (cells that would run "
+        "as formulas are neutralised with a leading quote). Nothing is written unless all is.",
+    )
+    e.add_argument("format", choices=FORMATS, help="the format to write")
+    e.add_argument("path", nargs="?", help="package folder or datapackage.json (default: bundled)")
+    e.add_argument("--out", required=True, help="folder to write into (created if missing)")
+    e.set_defaults(func=_cmd_export)
     s = sub.add_parser(
         "schema",
-        help="write schema/*.json, estimates.csv and datapackage.json from the models",
-        description="Generate the Table Schemas and datapackage.json from the pydantic models "
-        "and the CSV files; with --check, write nothing and exit 1 naming each file that differs.",
+        help="regenerate schemas, datapackage.json, estimates, JSON files and the data dictionary",
+        description="Generate, from the pydantic models and the CSV files, the Table Schemas, "
+        "datapackage.json, dataset/estimates.csv, dataset/json/ with schema/json/, "
+        "docs/data-dictionary.md and the generated blocks of README.md; with --check, write "
+        "nothing and exit 1 naming each file that differs.",
     )
     s.add_argument("--check", action="store_true", help="only report drift, exit 1 if any")
     s.add_argument("--root", help="package folder (default: the bundled package)")

@@ -115,9 +115,12 @@ def table_section(name: str, data: Dataset) -> str:
     return "\n".join(lines) + "\n"
 
 
-def data_dictionary(path: str | os.PathLike[str] | None = None) -> str:
-    """The Markdown of the data dictionary, for the bundled package or the one at ``path``."""
-    data = load(path)
+def data_dictionary(path: str | os.PathLike[str] | None = None, data: Dataset | None = None) -> str:
+    """The Markdown of the data dictionary.
+
+    Of the bundled package, the one at ``path``, or the tables of ``data``.
+    """
+    data = data if data is not None else load(path)
     head = [
         "# Data dictionary",
         "",

@@ -113,13 +113,19 @@ def write_json_schemas(folder: str | os.PathLike[str]) -> list[Path]:
     return written
 
 
-def _write_json(data: Dataset, folder: Path) -> list[str]:
+def json_files(data: Dataset) -> dict[str, bytes]:
+    """The JSON download: one file per table, the whole package, and their JSON Schemas."""
     tables = {name: table_rows(data, name) for name in TABLES}
-    for name, rows in tables.items():
-        (folder / f"{name}.json").write_bytes(_dump(rows))
-    (folder / PACKAGE_FILE).write_bytes(_dump({"tables": tables}))
-    schemas = [p.name for p in write_json_schemas(folder)]
-    return [f"{name}.json" for name in tables] + [PACKAGE_FILE, *schemas]
+    files = {f"{name}.json": _dump(rows) for name, rows in tables.items()}
+    files[PACKAGE_FILE] = _dump({"tables": tables})
+    return files | json_schema_files()
+
+
+def _write_json(data: Dataset, folder: Path) -> list[str]:
+    files = json_files(data)
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+    return list(files)
 
 
 def _write_jsonl(data: Dataset, folder: Path) -> list[str]:

@@ -200,12 +200,36 @@ def generated_files(root: Path) -> dict[Path, bytes]:
     derived = {"estimates": estimates_csv(f for f in figures if isinstance(f, Figure))}
     files[root / "dataset" / "estimates.csv"] = derived["estimates"]
     files[root / DESCRIPTOR] = dump_json(descriptor_for(root, derived))
+    data = _dataset_from_csvs(root)
+    from zhusan.export import json_files
+
+    for name, content in json_files(data).items():
+        folder = "schema" if name.endswith(".schema.json") else "dataset"
+        files[root / folder / "json" / name] = content
     readme = root / "README.md"
     if readme.is_file():  # the source tree, not an installed wheel
+        from zhusan.dictionary import data_dictionary
+
+        dictionary = data_dictionary(data=data).encode("utf-8")
+        files[root / "docs" / "data-dictionary.md"] = dictionary
         from zhusan.docs import render_readme
 
         files[readme] = render_readme(root, readme.read_text(encoding="utf-8")).encode("utf-8")
     return files
+
+
+def _dataset_from_csvs(root: Path) -> Any:
+    """The valid rows of every table under ``root``, read without the descriptor's hashes."""
+    from zhusan.api import Dataset
+    from zhusan.reading import read_table
+    from zhusan.report import Problem
+
+    problems: list[Problem] = []
+    tables: dict[str, Any] = {}
+    for name in TABLES:
+        text = (root / "dataset" / f"{name}.csv").read_text(encoding="utf-8")
+        tables[name] = tuple(read_table(name, text, problems).models.values())
+    return Dataset(**tables)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
