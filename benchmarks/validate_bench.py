@@ -756,7 +756,7 @@ def show(r: dict[str, Any]) -> None:
     print(
         f"rows: {r['rows']} figures (+ {r['discrepancies_rows']} discrepancies); "
         f"figures.csv {r['csv_mb']:.2f} MB, package {r['package_mb']:.2f} MB; "
-        f"generated in {r['generate_s']:.1f} s under {r['out']}"
+        f"generated in {r['generate_s']:.2f} s under {r['out']}"
     )
     print(f"{'run':<20} {'exit':>4} {'wall s':>9} {'peak MB':>9} {'rows/s':>12} {'peak/CSV':>9}")
     for name, run in r["runs"].items():

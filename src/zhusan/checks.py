@@ -239,10 +239,8 @@ def check_findings(pkg: Package) -> Iterator[Problem]:
         on="finding_id",
         how="left",
     )
-    stale = j.filter(
-        pl.col("f_rule").is_null()
-        & pl.col("ids").list.eval(pl.element().is_in(valid.implode())).list.all()
-    )
+    stale = j.filter(pl.col("f_rule").is_null())
+    stale = stale.filter(pl.col("ids").list.eval(pl.element().is_in(valid.implode())).list.all())
     for fid, row in stale.select("finding_id", "_row").iter_rows():
         yield Problem(
             "stale-discrepancy",

@@ -190,8 +190,16 @@ def _breakdowns(f: pl.DataFrame) -> list[pl.DataFrame]:
     ]
 
 
+SLIM = (
+    "figure_id", "source_id", "measure", "unit", "group", "scope", "fam", "lo", "hi",
+    "lo_open", "hi_open", "first", "last", "subset_of", "parent_id",
+)  # fmt: skip
+
+
 def _subsets(f: pl.DataFrame) -> list[pl.DataFrame]:
-    whole = f.rename(lambda c: c + "_w")
+    f = f.select(SLIM)
+    targets = f.filter(pl.col("subset_of").is_not_null())["subset_of"].unique()
+    whole = f.filter(pl.col("figure_id").is_in(targets.implode())).rename(lambda c: c + "_w")
     j = f.join(whole, left_on="subset_of", right_on="figure_id_w")
     over = j.filter((pl.col("unit") == pl.col("unit_w")) & _below("_w", ""))
     shares = j.filter((pl.col("unit") == "percent") & (pl.col("unit_w") != "percent"))
@@ -233,7 +241,12 @@ def _plausible(f: pl.DataFrame) -> pl.DataFrame:
 
 
 def _pairs(f: pl.DataFrame) -> pl.DataFrame:
-    g = f.filter(pl.col("group").is_not_null()).with_row_index("i")
+    key = ["fam", "group", "scope"]
+    g = (
+        f.select(SLIM)
+        .with_row_index("i")
+        .filter(pl.col("group").is_not_null() & (pl.col("source_id").n_unique().over(key) > 1))
+    )
     j = g.join(
         g.rename(lambda c: c + "_b"),
         left_on=["fam", "group", "scope"],

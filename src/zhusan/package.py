@@ -60,10 +60,20 @@ def resolve(path: str | os.PathLike[str] | None) -> Path:
     return p
 
 
+#: The largest datapackage.json read (a descriptor of many thousand resources fits easily).
+MAX_DESCRIPTOR_BYTES = 8 << 20
+
+
 def read_descriptor(descriptor: Path) -> dict[str, Any]:
     """The parsed datapackage.json; UnusableInput if it is not a JSON object."""
     try:
-        data = json.loads(descriptor.read_bytes().decode("utf-8"))
+        size = descriptor.stat().st_size
+        if size > MAX_DESCRIPTOR_BYTES:
+            raise UnusableInput(
+                f"{descriptor}: {size} bytes, more than the {MAX_DESCRIPTOR_BYTES} a descriptor "
+                "may have"
+            )
+        data = json.loads(descriptor.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise UnusableInput(f"{descriptor}: not valid UTF-8 JSON ({exc})") from None
     except OSError as exc:

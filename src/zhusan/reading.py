@@ -10,6 +10,7 @@ it flags. Both report the same problems; a differential test proves it.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ class Package:
     problems: list[Problem]
 
 
+@functools.cache
 def columns(name: str) -> dict[str, str]:
     """Column name -> Table Schema type of a table, in model order."""
     return {f["name"]: f["type"] for f in model_fields(TABLES[name].model)}
@@ -169,6 +171,7 @@ def read_records(
     out_rows: list[dict[str, Any]] = []
     models: dict[int, BaseModel] = {}
     records = csv.reader(lines)
+    number = 1
     try:
         header = next(records, None)
         if header is None:
@@ -197,10 +200,19 @@ def read_records(
                 if keep_models:
                     models[number] = model
             out_rows.append({**cells, "_row": number, "_ok": model is not None})
-    except UnicodeDecodeError as exc:
-        problems.append(Problem("encoding", f"not UTF-8 at byte {exc.start}", name))
+    except UnicodeDecodeError:
+        problems.append(
+            Problem(
+                "encoding",
+                f"not UTF-8 after row {number}: save the file as UTF-8",
+                name,
+                number + 1,
+            )
+        )
     except csv.Error as exc:
-        problems.append(Problem("csv-syntax", f"unreadable CSV: {exc}", name))
+        problems.append(
+            Problem("csv-syntax", f"unreadable CSV after row {number}: {exc}", name, number + 1)
+        )
     return TableRows(name, to_frame(name, out_rows), models)
 
 
@@ -242,7 +254,7 @@ def read_package(
         if engine == "fast" and not keep_models:
             table = read_fast(name, path, problems, texts)
         if table is None:
-            with path.open(encoding="utf-8", newline="") as fh:
+            with path.open(encoding="utf-8-sig", newline="") as fh:
                 table = read_records(name, fh, problems, keep_models)
             problems += quote_problems(name, table.frame, texts)
             table.frame = table.frame.drop(
