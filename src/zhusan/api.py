@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -58,14 +59,19 @@ class Dataset:
     discrepancies: tuple[Discrepancy, ...]
 
 
-def validate(path: str | os.PathLike[str] | None = None, engine: Engine = "fast") -> Report:
+def validate(
+    path: str | os.PathLike[str] | None = None,
+    engine: Engine = "fast",
+    progress: Callable[[str, int], None] | None = None,
+) -> Report:
     """Validate the bundled package (``path`` None) or the one at ``path`` (folder or descriptor).
 
     ``engine`` "fast" checks whole columns at once; "pydantic" validates every row with its
-    model. Both find the same problems. Raises ``UnusableInput`` when the package cannot be read.
+    model. Both find the same problems. ``progress(table, rows)`` is called as rows are read.
+    Raises ``UnusableInput`` when the package cannot be read.
     """
     descriptor = resolve(path)
-    pkg = read_package(descriptor, engine=engine)
+    pkg = read_package(descriptor, engine=engine, progress=progress)
     report = Report(str(descriptor), {n: t.frame.height for n, t in pkg.tables.items()})
     problems = [*pkg.problems, *run_checks(pkg)]
     report.problems.extend(sorted(problems, key=_key))

@@ -25,12 +25,20 @@ from zhusan.package import (
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
+def _progress(table: str, rows: int) -> None:
+    sys.stderr.write(f"\r  reading {table}: {rows:,} rows   ")
+    sys.stderr.flush()
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
-    report = validate(args.path)
+    tty = sys.stderr.isatty() and not args.json
+    report = validate(args.path, progress=_progress if tty else None)
+    if tty:
+        sys.stderr.write("\r" + " " * 60 + "\r")
     if args.json:
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        print(json.dumps(report.to_dict(args.limit_errors), indent=2, ensure_ascii=False))
     else:
-        print(report.summary())
+        print(report.summary(args.limit_errors))
     return EXIT_VALID if report.valid else EXIT_INVALID
 
 
@@ -104,7 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("path", nargs="?", help="package folder or datapackage.json (default: bundled)")
     p.add_argument(
-        "--json", action="store_true", help="print the report as JSON (the API's report)"
+        "--json",
+        action="store_true",
+        help="print the report as JSON (the API's report; schema/validation-report.schema.json)",
+    )
+    p.add_argument(
+        "--limit-errors", type=int, metavar="N", help="list at most N errors (all are counted)"
     )
     p.set_defaults(func=_cmd_validate)
     c = sub.add_parser(

@@ -23,12 +23,20 @@ from pydantic import BaseModel
 
 from zhusan.fields import PARTIAL_DATE_PATTERN
 from zhusan.models import TABLES, Event, Figure, Mention
-from zhusan.reading import DROPPED, TableRows, canonical, check_header, columns, row_problems
+from zhusan.reading import (
+    DROPPED,
+    MAX_RECORD,
+    TableRows,
+    canonical,
+    check_header,
+    columns,
+    row_problems,
+)
 from zhusan.report import Problem
 from zhusan.tableschema import model_fields
 
 #: Bytes per block read; a record longer than this is refused (no unbounded memory).
-BLOCK_SIZE = 16 << 20
+BLOCK_SIZE = MAX_RECORD
 NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,3})?$"
 INTEGER = r"^-?[0-9]{1,18}$"
 SAFE_DATE = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|1[0-9]|2[0-8]))?)?$"
@@ -140,10 +148,15 @@ class _TooLong(Exception):
 
 
 def _header(path: Path) -> list[str] | None:
+    head = b""
     with path.open("rb") as fh:
-        head = fh.read(BLOCK_SIZE)
-    if b"\n" not in head and b"\r" not in head and len(head) == BLOCK_SIZE:
-        raise _TooLong
+        while b"\n" not in head and b"\r" not in head:
+            chunk = fh.read(1 << 16)
+            if not chunk:
+                break
+            head += chunk
+            if len(head) > BLOCK_SIZE:
+                raise _TooLong
     line = head.splitlines()[0] if head else b""
     try:
         text = line.decode("utf-8").removeprefix("\ufeff")
@@ -174,7 +187,11 @@ def _batches(path: Path, header: list[str], bad_rows: list[int]) -> Any:
 
 
 def read_fast(
-    name: str, path: Path, problems: list[Problem], texts: dict[str, str]
+    name: str,
+    path: Path,
+    problems: list[Problem],
+    texts: dict[str, str],
+    progress: Callable[[str, int], None] | None = None,
 ) -> TableRows | None:
     """Validate a table column-wise; None when the reference engine must read it instead.
 
@@ -205,6 +222,8 @@ def read_fast(
                 _row=pl.int_range(start, start + df.height, dtype=pl.Int64), _ok=pl.lit(True)
             )
             start += df.height
+            if progress is not None:
+                progress(name, start - 2)
             df = _judge(name, df, flag, found)
             found += quote_problems(name, df, texts)
             frames.append(df.drop([c for c in DROPPED if name != "sources" and c in df.columns]))

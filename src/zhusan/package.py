@@ -210,6 +210,9 @@ def generated_files(root: Path) -> dict[Path, bytes]:
     derived = {"estimates": estimates_csv(f for f in figures if isinstance(f, Figure))}
     files[root / "dataset" / "estimates.csv"] = derived["estimates"]
     files[root / DESCRIPTOR] = dump_json(descriptor_for(root, derived))
+    from zhusan.report import report_schema
+
+    files[root / "schema" / "validation-report.schema.json"] = dump_json(report_schema())
     data = _dataset_from_csvs(root)
     from zhusan.export import json_files
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -27,6 +27,8 @@ from zhusan.report import Problem
 from zhusan.tableschema import model_fields
 
 Engine = Literal["fast", "pydantic"]
+#: The longest line read (the fast engine's block size); longer ones are refused unread.
+MAX_RECORD = 16 << 20
 #: Columns no check needs once quotes are checked; dropped to keep memory small.
 DROPPED = ("quote", "note")
 
@@ -88,22 +90,49 @@ def _resource_map(descriptor: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _check_hash(res: dict[str, Any], path: Path, table: str) -> Iterator[Problem]:
+def _scan(res: dict[str, Any], path: Path, table: str) -> tuple[list[Problem], bool]:
+    """Check a resource's hash and byte count in one pass; also whether a line is too long.
+
+    Returns the problems and whether the file has a run of more than ``MAX_RECORD`` bytes
+    without a line break (it is then refused unread, so memory stays bounded).
+    """
+    out: list[Problem] = []
     want, size = res.get("hash"), res.get("bytes")
     algo, _, digest = want.rpartition(":") if isinstance(want, str) else ("", "", "")
     algo = algo or "md5"
     if isinstance(want, str) and algo not in ("md5", "sha1", "sha256", "sha512"):
-        yield Problem("resource-hash", f"unsupported hash algorithm {algo!r}", table)
+        out.append(Problem("resource-hash", f"unsupported hash algorithm {algo!r}", table))
         want = None
-    h, n = hashlib.new(algo if isinstance(want, str) else "sha256"), 0
+    h, n, run, longest = hashlib.new(algo if isinstance(want, str) else "sha256"), 0, 0, 0
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 20):
             h.update(chunk)
             n += len(chunk)
+            cut = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
+            if cut < 0:
+                run += len(chunk)
+            else:
+                first = min(i for i in (chunk.find(b"\n"), chunk.find(b"\r")) if i >= 0)
+                longest = max(longest, run + first)
+                run = len(chunk) - cut - 1
+            longest = max(longest, run)
     if isinstance(want, str) and h.hexdigest() != digest.lower():
-        yield Problem("resource-hash", f"{algo} of the file does not match the descriptor", table)
+        out.append(
+            Problem("resource-hash", f"{algo} of the file does not match the descriptor", table)
+        )
     if isinstance(size, int) and not isinstance(size, bool) and size != n:
-        yield Problem("resource-bytes", f"file has {n} bytes, the descriptor says {size}", table)
+        out.append(
+            Problem("resource-bytes", f"file has {n} bytes, the descriptor says {size}", table)
+        )
+    if longest > MAX_RECORD:
+        out.append(
+            Problem(
+                "record-too-long",
+                f"a line is longer than {MAX_RECORD} bytes: the table is refused unread",
+                table,
+            )
+        )
+    return out, longest > MAX_RECORD
 
 
 def check_header(name: str, header: list[str]) -> list[Problem]:
@@ -222,7 +251,10 @@ def read_table(name: str, text: str, problems: list[Problem]) -> TableRows:
 
 
 def read_package(
-    descriptor_path: Path, engine: Engine = "fast", keep_models: bool = False
+    descriptor_path: Path,
+    engine: Engine = "fast",
+    keep_models: bool = False,
+    progress: Callable[[str, int], None] | None = None,
 ) -> Package:
     """Read the descriptor and every table; problems collected, UnusableInput raised."""
     from zhusan.checks import quote_problems, source_texts
@@ -249,10 +281,14 @@ def read_package(
             )
             tables[name] = TableRows(name, empty_frame(name))
             continue
-        problems += _check_hash(resources[name], path, name)
+        scanned, too_long = _scan(resources[name], path, name)
+        problems += scanned
+        if too_long:
+            tables[name] = TableRows(name, empty_frame(name))
+            continue
         table = None
         if engine == "fast" and not keep_models:
-            table = read_fast(name, path, problems, texts)
+            table = read_fast(name, path, problems, texts, progress)
         if table is None:
             with path.open(encoding="utf-8-sig", newline="") as fh:
                 table = read_records(name, fh, problems, keep_models)

@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 REPORT_VERSION = 1
 
 
@@ -49,8 +51,12 @@ class Report:
         """True when no problem was found."""
         return not self.problems
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form: what ``zhusan validate --json`` prints."""
+    def to_dict(self, limit: int | None = None) -> dict[str, Any]:
+        """The JSON form: what ``zhusan validate --json`` prints (schema: ``REPORT_SCHEMA``).
+
+        ``limit`` lists at most that many errors; the counts always cover all of them.
+        """
+        shown = self.problems if limit is None else self.problems[:limit]
         return {
             "report_version": REPORT_VERSION,
             "valid": self.valid,
@@ -58,13 +64,47 @@ class Report:
             "rows": dict(self.rows),
             "error_count": len(self.problems),
             "errors_by_code": dict(sorted(Counter(p.code for p in self.problems).items())),
-            "errors": [asdict(p) for p in self.problems],
+            "errors_truncated": len(shown) < len(self.problems),
+            "errors": [asdict(p) for p in shown],
         }
 
-    def summary(self) -> str:
-        """Human-readable report: a summary line and one line per problem."""
+    def summary(self, limit: int | None = None) -> str:
+        """Human-readable report: a summary, the count of each kind, one line per problem."""
         total = sum(self.rows.values())
         head = f"{'VALID' if self.valid else 'INVALID'}: {self.package}"
         lines = [head, f"{len(self.rows)} tables, {total} rows, {len(self.problems)} problems"]
-        lines += [f"  {p}" for p in self.problems]
+        for code, n in sorted(Counter(p.code for p in self.problems).items()):
+            lines.append(f"  {n:>8}  {code}")
+        shown = self.problems if limit is None else self.problems[:limit]
+        lines += [f"  {p}" for p in shown]
+        if len(shown) < len(self.problems):
+            lines.append(f"  ... {len(self.problems) - len(shown)} more (--limit-errors)")
         return "\n".join(lines)
+
+
+class _ErrorModel(BaseModel):
+    code: str = Field(description="Kind of problem, e.g. cell-error, foreign-key.")
+    message: str = Field(description="What is wrong.")
+    table: str | None = Field(description="Table (dataset/<table>.csv); null: the package.")
+    row: int | None = Field(description="Record number, the header being row 1.")
+    field: str | None = Field(description="Column, where the problem is in one.")
+    value: str | None = Field(description="The offending cell, where there is one.")
+
+
+class _ReportModel(BaseModel):
+    report_version: int = Field(description="Version of this report format.")
+    valid: bool = Field(description="True when no problem was found.")
+    package: str = Field(description="The datapackage.json validated.")
+    rows: dict[str, int] = Field(description="Rows read per table.")
+    error_count: int = Field(description="Number of problems found.")
+    errors_by_code: dict[str, int] = Field(description="Number of problems per code.")
+    errors_truncated: bool = Field(description="True when --limit-errors cut the list.")
+    errors: list[_ErrorModel] = Field(description="The problems, in table and row order.")
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of ``zhusan validate --json`` output."""
+    schema = _ReportModel.model_json_schema()
+    schema["title"] = "zhusan validate report"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

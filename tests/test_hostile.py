@@ -1,0 +1,181 @@
+"""A package from elsewhere cannot make validate read outside its folder, fetch, blow up or crash."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Runner, copy_package, read_rows, refresh_hashes, write_rows
+
+
+def _descriptor(pkg: Path) -> dict[str, object]:
+    data = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _one_line(proc: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in proc.stderr + proc.stdout
+    return proc.stderr.strip()
+
+
+def test_symlink_out_of_the_package_is_refused(pkg: Path, cli: Runner) -> None:
+    """A resource that is a symlink to a file outside the folder: exit 2, nothing read."""
+    target = pkg / "dataset" / "people.csv"
+    target.unlink()
+    target.symlink_to("/etc/passwd")
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 2
+    assert "points outside the package folder" in _one_line(proc)
+
+
+def test_seed_symlink_out_of_the_package_is_not_read(pkg: Path, cli: Runner) -> None:
+    """An archived source that links outside the folder counts as missing."""
+    seed = pkg / "seeds" / "wsj-oneal-op-ed.txt"
+    seed.unlink()
+    seed.symlink_to("/etc/hostname")
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 1 and "[seed-missing]" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "path", ["https://example.org/figures.csv", "file:///etc/passwd", "C:/x.csv", "..\\x.csv"]
+)
+def test_remote_and_foreign_paths_are_refused(pkg: Path, cli: Runner, path: str) -> None:
+    """URLs, drive letters and backslash paths are never fetched or opened."""
+    desc = _descriptor(pkg)
+    desc["resources"][3]["path"] = path  # type: ignore[index]
+    (pkg / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 2 and "resource 'people'" in _one_line(proc)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "not valid UTF-8 JSON"),
+        ('{"resources": "dataset/figures.csv"}', "'resources' must be a list"),
+        ('{"resources": [17]}', "every resource must be an object with a name"),
+        ('{"resources": [{"name": "sources", "path": 5}]}', "path must be a non-empty string"),
+        ("[]", "not a JSON object"),
+        ("\xff\xfe", "not valid UTF-8 JSON"),
+    ],
+)
+def test_broken_descriptors_are_unusable_input(
+    pkg: Path, cli: Runner, content: str, message: str
+) -> None:
+    """A descriptor that is deeply nested, of the wrong shape or not JSON: exit 2, one line."""
+    (pkg / "datapackage.json").write_bytes(content.encode("utf-8", errors="surrogateescape"))
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 2
+    assert message in _one_line(proc)
+
+
+def test_an_enormous_descriptor_is_refused_unread(pkg: Path, cli: Runner) -> None:
+    """A descriptor over 8 MiB is refused before it is parsed."""
+    (pkg / "datapackage.json").write_text('{"x": "' + "a" * (9 << 20) + '"}', encoding="utf-8")
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 2 and "more than the" in _one_line(proc)
+
+
+def test_non_utf8_bytes_are_reported_at_their_row(pkg: Path, cli: Runner) -> None:
+    """Latin-1 bytes in a CSV: exit 1, naming the file and the row after the last good one."""
+    path = pkg / "dataset" / "places.csv"
+    data = path.read_bytes().replace(b"Aqtau", "Aqt\xe0u".encode("latin-1"), 1)
+    path.write_bytes(data)
+    refresh_hashes(pkg)
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 1
+    assert "dataset/places.csv row" in proc.stdout and "[encoding] not UTF-8" in proc.stdout
+
+
+def test_bom_and_crlf_are_accepted(pkg: Path, cli: Runner) -> None:
+    """A CSV saved by a spreadsheet, with a byte-order mark and CRLF line ends, is valid."""
+    path = pkg / "dataset" / "people.csv"
+    text = path.read_text(encoding="utf-8").replace("\n", "\r\n")
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    refresh_hashes(pkg)
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 0, proc.stdout
+
+
+@pytest.mark.parametrize("engine_rows", ["empty", "header-only"])
+def test_empty_files_are_reported(pkg: Path, engine_rows: str) -> None:
+    """An empty CSV is an error naming the file; a header-only one is an empty table."""
+    import zhusan
+
+    path = pkg / "dataset" / "discrepancies.csv"
+    header = path.read_text(encoding="utf-8").splitlines()[0]
+    path.write_text("" if engine_rows == "empty" else header + "\n", encoding="utf-8")
+    refresh_hashes(pkg)
+    codes = {p.code: str(p) for p in zhusan.validate(pkg).problems}
+    if engine_rows == "empty":
+        assert "dataset/discrepancies.csv: [empty-file]" in codes["empty-file"]
+    else:
+        assert "empty-file" not in codes and "unexplained-finding" in codes
+
+
+def test_extra_and_duplicate_columns_are_named(pkg: Path) -> None:
+    """An extra column and a duplicated one are each reported at row 1 with their name."""
+    import zhusan
+
+    path = pkg / "dataset" / "people.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",kind,surprise"] + [line + ",x,y" for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refresh_hashes(pkg)
+    found = {str(p) for p in zhusan.validate(pkg).problems}
+    assert (
+        "dataset/people.csv row 1 field surprise: [extra-column] column is not in the schema"
+        in found
+    )
+    assert any("field kind: [duplicate-column]" in p for p in found)
+
+
+def test_a_formula_in_a_cell_is_neutralised_in_excel_exports() -> None:
+    """Cells starting with = + - @ never reach a spreadsheet as formulas."""
+    from zhusan.export import neutralise
+
+    for cell in ('=HYPERLINK("x")', "+1", "-1", "@SUM(A1)"):
+        assert neutralise(cell).startswith("'")
+    assert neutralise("plain") == "plain"
+
+
+@pytest.mark.slow
+def test_a_200_mb_line_is_refused_with_little_memory(tmp_path: Path) -> None:
+    """One 200 MB line: a clear error, and far less memory than the file's size."""
+    pkg = copy_package(tmp_path)
+    rows = read_rows(pkg / "dataset" / "figures.csv")
+    write_rows(pkg / "dataset" / "figures.csv", rows[:1])
+    path = pkg / "dataset" / "figures.csv"
+    with path.open("a", encoding="utf-8") as fh:
+        for _ in range(200):
+            fh.write("x" * (1 << 20))
+        fh.write("\n")
+    size = path.stat().st_size
+
+    def peak(*args: str) -> tuple[int, str]:
+        code = (
+            "import resource,subprocess,sys;"
+            "p=subprocess.run(sys.argv[1:],capture_output=True,text=True);"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss*1024);print(p.stdout)"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code, sys.executable, "-m", "zhusan", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=dict(os.environ),
+        )
+        first, _, rest = out.stdout.partition("\n")
+        return int(first), rest
+
+    baseline, _ = peak("validate")
+    used, stdout = peak("validate", str(pkg))
+    assert "[record-too-long]" in stdout
+    assert used - baseline < size / 4, (used, baseline, size)
