@@ -1,4 +1,4 @@
-"""A package from elsewhere cannot make validate read outside its folder, fetch, blow up or crash."""
+"""A package from elsewhere cannot make validate read outside its folder, fetch or crash."""
 
 from __future__ import annotations
 

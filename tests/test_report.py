@@ -1,0 +1,63 @@
+"""The validation report follows its published JSON Schema, and can be cut and followed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import zhusan
+from tests.conftest import Runner, edit_cell, figure_id, load_json, refresh_hashes
+from zhusan.package import bundled_root
+
+SCHEMA = json.loads((bundled_root() / "schema" / "validation-report.schema.json").read_text())
+
+
+@pytest.fixture
+def broken(pkg: Path) -> Path:
+    """A copy of the package with three broken cells."""
+    for stated, value in (("607", "many"), ("516", "-5"), ("595", "x")):
+        source = {"607": "wsj-oneal-op-ed", "516": "rferl-women-who-came-home",
+                  "595": "kylym-shamy-report"}[stated]  # fmt: skip
+        edit_cell(pkg, "figures", figure_id(pkg, source, stated), "value", value)
+    refresh_hashes(pkg)
+    return pkg
+
+
+def test_json_reports_follow_the_schema(cli: Runner, broken: Path) -> None:
+    """Valid and invalid reports both validate against schema/validation-report.schema.json."""
+    for args in (("validate", "--json"), ("validate", str(broken), "--json")):
+        jsonschema.validate(load_json(cli(*args).stdout), SCHEMA)
+
+
+def test_a_report_that_breaks_the_schema_is_caught() -> None:
+    """The schema is strict enough to reject a report with a wrongly typed row."""
+    report = zhusan.validate().to_dict()
+    report["errors"] = [{"code": "x", "message": "m", "table": None, "row": "two", "field": None,
+                         "value": None}]  # fmt: skip
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(report, SCHEMA)
+
+
+def test_limit_errors_cuts_the_list_not_the_counts(cli: Runner, broken: Path) -> None:
+    """--limit-errors 1 lists one error and still counts them all."""
+    data = load_json(cli("validate", str(broken), "--json", "--limit-errors", "1").stdout)
+    assert len(data["errors"]) == 1 and data["errors_truncated"] is True  # type: ignore[arg-type]
+    assert data["error_count"] == sum(data["errors_by_code"].values()) >= 3  # type: ignore[union-attr]
+    text = cli("validate", str(broken), "--limit-errors", "1").stdout
+    assert "more (--limit-errors)" in text
+
+
+def test_human_summary_counts_each_kind(cli: Runner, broken: Path) -> None:
+    """The human report gives the number of problems of each kind before the list."""
+    lines = cli("validate", str(broken)).stdout.splitlines()
+    assert any(line.split() == ["3", "cell-error"] for line in lines[2:6]), lines[:6]
+
+
+def test_progress_is_reported_per_table() -> None:
+    """A progress callback hears of every table the fast engine reads."""
+    seen: dict[str, int] = {}
+    zhusan.validate(progress=lambda table, rows: seen.__setitem__(table, rows))
+    assert seen["figures"] == len(zhusan.load().figures)
