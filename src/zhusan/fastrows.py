@@ -10,6 +10,7 @@ never under-flag: the differential test in ``tests/test_engines.py`` holds them 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Callable
@@ -35,9 +36,19 @@ from zhusan.reading import (
 from zhusan.report import Problem
 from zhusan.tableschema import model_fields
 
+# jemalloc hands freed blocks back sooner: the lowest peak memory measured here.
+with contextlib.suppress(NotImplementedError, AttributeError, pa.ArrowNotImplementedError):
+    pa.set_memory_pool(pa.jemalloc_memory_pool())
+
 #: Bytes per block read; a record longer than this is refused (no unbounded memory).
 BLOCK_SIZE = MAX_RECORD
-NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,3})?$"
+#: Numbers written as the package writes them (format_cell): integers, or shortest decimals
+#: that repr() gives back unchanged. Anything else is flagged and normalised through pydantic.
+NUMBER = (
+    r"^(?:0|-?[1-9][0-9]{0,14})$"
+    r"|^-?[1-9][0-9]{0,13}\.(?:[0-9]{0,12}[1-9])$"
+    r"|^-?0\.0{0,3}[1-9](?:[0-9]{0,10}[1-9])?$"
+)
 INTEGER = r"^-?[0-9]{1,18}$"
 SAFE_DATE = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|1[0-9]|2[0-8]))?)?$"
 
