@@ -105,9 +105,7 @@ def topic(fam: str, group: str | None) -> int:
 
 def fmt(i: Interval) -> str:
     """An interval as text: [570, 600)."""
-    lo = "-inf" if i.lower is None else f"{i.lower:g}"
-    hi = "inf" if i.upper is None else f"{i.upper:g}"
-    return f"{i.bounds[0]}{lo}, {hi}{i.bounds[1]}"
+    return str(i)
 
 
 def _null(c: str) -> pl.Expr:

@@ -54,6 +54,12 @@ class Interval:
     upper: float | None
     bounds: Bounds
 
+    def __str__(self) -> str:
+        """The interval as text: ``[570, 600)``, ``(400, inf)``."""
+        lo = "-inf" if self.lower is None else f"{self.lower:g}"
+        hi = "inf" if self.upper is None else f"{self.upper:g}"
+        return f"{self.bounds[0]}{lo}, {hi}{self.bounds[1]}"
+
     def contains(self, x: float) -> bool:
         """Whether ``x`` lies in the interval."""
         lo_ok = self.lower is None or x > self.lower or (x == self.lower and self.bounds[0] == "[")

@@ -14,12 +14,6 @@ def _iv(r: Row) -> Interval:
     return Interval(r["lo"], r["hi"], r["b"])
 
 
-def _fmt(i: Interval) -> str:
-    lo = "-inf" if i.lower is None else f"{i.lower:g}"
-    hi = "inf" if i.upper is None else f"{i.upper:g}"
-    return f"{i.bounds[0]}{lo}, {hi}{i.bounds[1]}"
-
-
 def _label(r: Row) -> str:
     return f"{r['figure_id']} ({r['source_id']}: {r['qualifier'].replace('_', ' ')} {r['stated']})"
 
@@ -39,15 +33,15 @@ def message(rule: str, rows: Sequence[Row]) -> str:
     if rule in ("breakdown-sum", "parts-exceed-whole"):
         whole, parts = first, rows[1:]
         names = " + ".join(str(p["stated"]) for p in parts)
-        total = _fmt(_sum(parts))
+        total = str(_sum(parts))
         if rule == "breakdown-sum":
             return (
                 f"breakdown of {_label(whole)} by {parts[0]['axis']} does not add up: "
-                f"{names} gives {total}, the whole is {_fmt(_iv(whole))}"
+                f"{names} gives {total}, the whole is {str(_iv(whole))}"
             )
         return (
             f"parts of {_label(whole)} by {parts[0]['axis']} ({names}, {total}) exceed "
-            f"the whole {_fmt(_iv(whole))}"
+            f"the whole {str(_iv(whole))}"
         )
     if rule == "subset-exceeds-whole":
         return f"{_label(first)} exceeds {_label(rows[1])} it is part of"
@@ -58,15 +52,15 @@ def message(rule: str, rows: Sequence[Row]) -> str:
     where = f"{first['fam']}/{first['group']}/{first['scope']}"
     if rule == "disagreement":
         return (
-            f"{where}: {_label(first)} {_fmt(_iv(first))} and {_label(rows[1])} "
-            f"{_fmt(_iv(rows[1]))} do not overlap"
+            f"{where}: {_label(first)} {str(_iv(first))} and {_label(rows[1])} "
+            f"{str(_iv(rows[1]))} do not overlap"
         )
     if rule == "cumulative-decrease":
         return f"{where}: the later {_label(rows[1])} is below the earlier {_label(first)}"
     if rule == "combined-group":
         w, c = rows[1], rows[2]
         return (
-            f"{_label(first)} {_fmt(_iv(first))} against women plus children {w['stated']} "
-            f"+ {c['stated']} = {_fmt(_sum([w, c]))} of {w['source_id']}"
+            f"{_label(first)} {str(_iv(first))} against women plus children {w['stated']} "
+            f"+ {c['stated']} = {str(_sum([w, c]))} of {w['source_id']}"
         )
     return f"{rule}: {', '.join(_label(r) for r in rows)}"
