@@ -37,11 +37,11 @@ def message(rule: str, rows: Sequence[Row]) -> str:
         if rule == "breakdown-sum":
             return (
                 f"breakdown of {_label(whole)} by {parts[0]['axis']} does not add up: "
-                f"{names} gives {total}, the whole is {str(_iv(whole))}"
+                f"{names} gives {total}, the whole is {_iv(whole)}"
             )
         return (
             f"parts of {_label(whole)} by {parts[0]['axis']} ({names}, {total}) exceed "
-            f"the whole {str(_iv(whole))}"
+            f"the whole {_iv(whole)}"
         )
     if rule == "subset-exceeds-whole":
         return f"{_label(first)} exceeds {_label(rows[1])} it is part of"
@@ -52,15 +52,15 @@ def message(rule: str, rows: Sequence[Row]) -> str:
     where = f"{first['fam']}/{first['group']}/{first['scope']}"
     if rule == "disagreement":
         return (
-            f"{where}: {_label(first)} {str(_iv(first))} and {_label(rows[1])} "
-            f"{str(_iv(rows[1]))} do not overlap"
+            f"{where}: {_label(first)} {_iv(first)} and {_label(rows[1])} "
+            f"{_iv(rows[1])} do not overlap"
         )
     if rule == "cumulative-decrease":
         return f"{where}: the later {_label(rows[1])} is below the earlier {_label(first)}"
     if rule == "combined-group":
         w, c = rows[1], rows[2]
         return (
-            f"{_label(first)} {str(_iv(first))} against women plus children {w['stated']} "
-            f"+ {c['stated']} = {str(_sum([w, c]))} of {w['source_id']}"
+            f"{_label(first)} {_iv(first)} against women plus children {w['stated']} "
+            f"+ {c['stated']} = {_sum([w, c])} of {w['source_id']}"
         )
     return f"{rule}: {', '.join(_label(r) for r in rows)}"
