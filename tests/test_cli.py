@@ -63,3 +63,12 @@ def test_export_to_an_unknown_format_is_a_usage_error(cli: Runner, tmp_path: Pat
     proc = cli("export", "docx", "--out", str(tmp_path / "out"))
     assert proc.returncode == 2 and "invalid choice" in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_report_writes_a_site_that_opens_at_index(cli: Runner, tmp_path: Path) -> None:
+    """`zhusan report --out DIR` writes index.html and the pages it links to."""
+    proc = cli("report", "--out", str(tmp_path / "site"))
+    assert proc.returncode == 0, proc.stderr
+    assert {"index.html", "counts.html", "conflicts.html", "figures.html"} <= {
+        p.name for p in (tmp_path / "site").iterdir()
+    }

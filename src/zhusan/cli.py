@@ -170,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--root", help="package folder (default: the bundled package)")
     s.set_defaults(func=_cmd_schema)
     w = sub.add_parser(
-        "site",
+        "report",
         help="write a static HTML report: charts, discrepancies, figures, quoted sources",
         description="Write a self-contained HTML site of the bundled package, or of the one at "
         "PATH, into the folder OUT: an overview, a chart per thing counted, every discrepancy "
