@@ -4,29 +4,22 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
 from zhusan.fields import Qualifier
 from zhusan.intervals import interval
-from zhusan.models import Figure, Mention, Source
-from zhusan.reading import read_table
-from zhusan.report import Problem
+
+if TYPE_CHECKING:
+    from zhusan.api import Dataset
 
 BLOCK = re.compile(r"(<!-- BEGIN generated: (\w+) -->\n).*?(<!-- END generated -->)", re.DOTALL)
 
 
-def _rows(root: Path, table: str) -> list[object]:
-    problems: list[Problem] = []
-    text = (root / "dataset" / f"{table}.csv").read_text(encoding="utf-8")
-    return list(read_table(table, text, problems).models.values())
-
-
-def sources_block(root: Path) -> str:
+def sources_block(data: Dataset) -> str:
     """Per source: how many figures, events, people, organisations and places it contributes."""
-    sources = [s for s in _rows(root, "sources") if isinstance(s, Source)]
-    figures = Counter(f.source_id for f in _rows(root, "figures") if isinstance(f, Figure))
-    mentions = [m for m in _rows(root, "mentions") if isinstance(m, Mention)]
+    sources = data.sources
+    figures = Counter(f.source_id for f in data.figures)
+    mentions = data.mentions
     kinds = ("event_id", "person_id", "organization_id", "place_id")
     seen = {k: {(m.source_id, getattr(m, k)) for m in mentions if getattr(m, k)} for k in kinds}
     lines = [
@@ -56,7 +49,7 @@ def _fmt(x: float | None) -> str:
     return "∞" if x is None else f"{x:g}"
 
 
-def intervals_block(_: Path) -> str:
+def intervals_block(_: Dataset) -> str:
     """The qualifier rules as a table, computed by the code that applies them."""
     lines = ["| qualifier | example | interval |", "|---|---|---|"]
     for q in get_args(Qualifier):
@@ -74,10 +67,10 @@ def intervals_block(_: Path) -> str:
 BLOCKS = {"sources": sources_block, "intervals": intervals_block}
 
 
-def render_readme(root: Path, text: str) -> str:
+def render_readme(data: Dataset, text: str) -> str:
     """README text with every generated block replaced by its current content."""
 
     def sub(m: re.Match[str]) -> str:
-        return m.group(1) + BLOCKS[m.group(2)](root) + m.group(3)
+        return m.group(1) + BLOCKS[m.group(2)](data) + m.group(3)
 
     return BLOCK.sub(sub, text)

@@ -227,7 +227,7 @@ def generated_files(root: Path) -> dict[Path, bytes]:
         files[root / "docs" / "data-dictionary.md"] = dictionary
         from zhusan.docs import render_readme
 
-        files[readme] = render_readme(root, readme.read_text(encoding="utf-8")).encode("utf-8")
+        files[readme] = render_readme(data, readme.read_text(encoding="utf-8")).encode("utf-8")
     return files
 
 
