@@ -164,8 +164,22 @@ def _same_time(a: str, b: str) -> pl.Expr:
     return (fa.is_null() | fb.is_null() | ((fa <= lb) & (fb <= la))).fill_null(True)
 
 
+def _fid(rule: str, ids: pl.Expr) -> pl.Expr:
+    """``rule:a+b+c`` from a list of ids."""
+    return pl.lit(f"{rule}:") + ids.list.sort().list.join("+")
+
+
+def _pair_fid(rule: str, first: str, second: str) -> pl.Expr:
+    """``rule:a+b`` from two id columns, sorted without building lists."""
+    a, b = pl.col(first), pl.col(second)
+    lo, hi = pl.when(a <= b).then(a).otherwise(b), pl.when(a <= b).then(b).otherwise(a)
+    return pl.concat_str([pl.lit(f"{rule}:"), lo, pl.lit("+"), hi])
+
+
 def _out(df: pl.DataFrame, rule: str, *cols: str) -> pl.DataFrame:
-    return df.select(rule=pl.lit(rule), ids=pl.concat_list([pl.col(c) for c in cols]))
+    ids = pl.concat_list([pl.col(c) for c in cols])
+    fid = _pair_fid(rule, *cols) if len(cols) == 2 else _fid(rule, ids)
+    return df.select(rule=pl.lit(rule), ids=ids, finding_id=fid)
 
 
 def _breakdowns(f: pl.DataFrame) -> list[pl.DataFrame]:
@@ -183,8 +197,8 @@ def _breakdowns(f: pl.DataFrame) -> list[pl.DataFrame]:
     bad_sum = j.filter((pl.col("exhaustive") == "true") & _disjoint("", "_w"))
     too_big = j.filter((pl.col("exhaustive") == "false") & _below("_w", ""))
     return [
-        bad_sum.select(rule=pl.lit("breakdown-sum"), ids=ids),
-        too_big.select(rule=pl.lit("parts-exceed-whole"), ids=ids),
+        bad.select(rule=pl.lit(rule), ids=ids, finding_id=_fid(rule, ids))
+        for bad, rule in ((bad_sum, "breakdown-sum"), (too_big, "parts-exceed-whole"))
     ]
 
 
@@ -196,19 +210,18 @@ SLIM = (
 
 def _subsets(f: pl.DataFrame) -> list[pl.DataFrame]:
     f = f.select(SLIM)
-    targets = f.filter(pl.col("subset_of").is_not_null())["subset_of"].unique()
+    subs = f.filter(pl.col("subset_of").is_not_null())
+    targets = subs["subset_of"].unique()
     whole = f.filter(pl.col("figure_id").is_in(targets.implode())).rename(lambda c: c + "_w")
-    j = f.join(whole, left_on="subset_of", right_on="figure_id_w")
+    j = subs.join(whole, left_on="subset_of", right_on="figure_id_w")
     over = j.filter((pl.col("unit") == pl.col("unit_w")) & _below("_w", ""))
     shares = j.filter((pl.col("unit") == "percent") & (pl.col("unit_w") != "percent"))
-    counts = f.filter(pl.col("unit") != "percent")
-    by_sub = counts.with_columns(link=pl.col("subset_of"))
-    by_par = counts.with_columns(link=pl.col("parent_id"))
-    counts = (
-        pl.concat([by_sub, by_par])
-        .filter(pl.col("link").is_not_null())
-        .unique(subset=["figure_id", "link"], maintain_order=True)
+    count = pl.col("unit") != "percent"
+    by_sub = subs.filter(count).with_columns(link=pl.col("subset_of"))
+    by_par = f.filter(pl.col("parent_id").is_not_null() & count).with_columns(
+        link=pl.col("parent_id")
     )
+    counts = pl.concat([by_sub, by_par]).unique(subset=["figure_id", "link"], maintain_order=True)
     sj = shares.join(
         counts.rename(lambda c: c + "_c"),
         left_on=["subset_of", "measure", "group", "unit_w"],
@@ -239,18 +252,24 @@ def _plausible(f: pl.DataFrame) -> pl.DataFrame:
 
 
 def _pairs(f: pl.DataFrame) -> pl.DataFrame:
-    key = ["fam", "group", "scope"]
+    """Every pair of figures of two sources that count the same thing (family, group, scope).
+
+    The three columns are joined through their hash; equal hashes of unequal keys are then
+    dropped, so a collision costs time, never a wrong pair.
+    """
+    key = ("fam", "group", "scope")
     g = (
         f.select(SLIM)
         .with_row_index("i")
-        .filter(pl.col("group").is_not_null() & (pl.col("source_id").n_unique().over(key) > 1))
+        .filter(pl.col("group").is_not_null())
+        .with_columns(k=pl.struct(key).hash())
+        .filter(pl.col("source_id").n_unique().over("k") > 1)
     )
-    j = g.join(
-        g.rename(lambda c: c + "_b"),
-        left_on=["fam", "group", "scope"],
-        right_on=["fam_b", "group_b", "scope_b"],
+    j = g.join(g.rename(lambda c: c + "_b"), left_on="k", right_on="k_b")
+    same = [pl.col(c) == pl.col(f"{c}_b") for c in key]
+    return j.filter(
+        (pl.col("i") < pl.col("i_b")) & (pl.col("source_id") != pl.col("source_id_b")), *same
     )
-    return j.filter((pl.col("i") < pl.col("i_b")) & (pl.col("source_id") != pl.col("source_id_b")))
 
 
 def _across(f: pl.DataFrame) -> list[pl.DataFrame]:
@@ -271,6 +290,7 @@ def _across(f: pl.DataFrame) -> list[pl.DataFrame]:
         ids=pl.when(a_first)
         .then(pl.concat_list("figure_id", "figure_id_b"))
         .otherwise(pl.concat_list("figure_id_b", "figure_id")),
+        finding_id=_pair_fid("cumulative-decrease", "figure_id", "figure_id_b"),
     )
     return [_out(disagree, "disagreement", "figure_id", "figure_id_b"), decrease]
 
@@ -297,10 +317,7 @@ def finding_frame(raw: pl.DataFrame) -> pl.DataFrame:
     """Every finding as rows of (finding_id, rule, ids), ids in message order, no repeats."""
     f = prepare(raw)
     frames = [*_breakdowns(f), *_subsets(f), _plausible(f), *_across(f), _combined(f)]
-    out = pl.concat(frames).with_columns(
-        finding_id=pl.col("rule") + ":" + pl.col("ids").list.sort().list.join("+")
-    )
-    return out.unique(subset=["finding_id"], keep="first", maintain_order=True)
+    return pl.concat(frames).unique(subset=["finding_id"], keep="first", maintain_order=True)
 
 
 def frame_of(figures: Iterable[Figure]) -> pl.DataFrame:

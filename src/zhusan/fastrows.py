@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from zhusan.reading import (
     canonical,
     check_header,
     columns,
+    empty_frame,
     row_problems,
 )
 from zhusan.report import Problem
@@ -186,15 +189,52 @@ def _batches(path: Path, header: list[str], bad_rows: list[int]) -> Any:
     return pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(
-            block_size=BLOCK_SIZE, use_threads=True, skip_rows=1, column_names=header
+            block_size=BLOCK_SIZE, use_threads=False, skip_rows=1, column_names=header
         ),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid),
+        parse_options=pacsv.ParseOptions(
+            newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=invalid
+        ),
         convert_options=pacsv.ConvertOptions(
             column_types=dict.fromkeys(header, pa.string()),
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
     )
+
+
+_END = object()
+
+
+def _produce(reader: Any, out: queue.Queue[Any], stop: threading.Event) -> None:
+    """Parse blocks on this thread (pyarrow releases the GIL) while the caller checks the last."""
+    try:
+        for batch in reader:
+            while not stop.is_set():
+                with contextlib.suppress(queue.Full):
+                    out.put(batch, timeout=0.05)
+                    break
+            if stop.is_set():
+                return
+    except BaseException as exc:  # handed to the consumer, which decides
+        out.put(exc)
+    out.put(_END)
+
+
+def _parsed(path: Path, header: list[str], bad_rows: list[int]) -> Iterator[pa.RecordBatch]:
+    """The record batches of a CSV, parsed one block ahead on a second thread."""
+    reader = _batches(path, header, bad_rows)
+    out: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    worker = threading.Thread(target=_produce, args=(reader, out, stop), daemon=True)
+    worker.start()
+    try:
+        while (item := out.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 def read_fast(
@@ -207,7 +247,8 @@ def read_fast(
     """Validate a table column-wise; None when the reference engine must read it instead.
 
     The reference engine takes over for what only it reports row by row: a file that is not
-    UTF-8, a byte-order mark, a record of the wrong width, an unreadable header.
+    UTF-8, a record of the wrong width or a blank line, an unreadable header. A record longer
+    than the block size gives ``record-too-long`` and an empty table.
     """
     from zhusan.checks import quote_problems
 
@@ -225,8 +266,9 @@ def read_fast(
         flag = flag_expr(name)
         start = 2
         bad_rows: list[int] = []
-        reader = _batches(path, header, bad_rows)
-        for batch in reader:
+        for batch in _parsed(path, header, bad_rows):
+            if bad_rows:
+                return None
             df = pl.from_arrow(batch)
             assert isinstance(df, pl.DataFrame)
             df = df.select(keep).with_columns(
@@ -249,14 +291,10 @@ def read_fast(
                     name,
                 )
             )
-            from zhusan.reading import empty_frame
-
             return TableRows(name, empty_frame(name))
         return None
     problems += found
     if not frames:
-        from zhusan.reading import empty_frame
-
         return TableRows(
             name,
             empty_frame(name).drop(
@@ -271,6 +309,9 @@ def _judge(name: str, df: pl.DataFrame, flag: pl.Expr, found: list[Problem]) -> 
     flagged = df.filter(flag)
     if flagged.height == 0:
         return df
+    names = [c for c in df.columns if c not in ("_row", "_ok")]
+    if flagged.select(pl.all_horizontal([pl.col(c) == "" for c in names]).any()).item():
+        raise _Fallback  # a blank line: the reference engine reports it as a row of no cells
     fixes: list[dict[str, Any]] = []
     for row in flagged.iter_rows(named=True):
         number = row.pop("_row")

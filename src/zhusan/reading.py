@@ -13,6 +13,7 @@ import csv
 import functools
 import hashlib
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -90,12 +91,8 @@ def _resource_map(descriptor: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _scan(res: dict[str, Any], path: Path, table: str) -> tuple[list[Problem], bool]:
-    """Check a resource's hash and byte count in one pass; also whether a line is too long.
-
-    Returns the problems and whether the file has a run of more than ``MAX_RECORD`` bytes
-    without a line break (it is then refused unread, so memory stays bounded).
-    """
+def _digest(res: dict[str, Any], path: Path, table: str) -> list[Problem]:
+    """A resource against its descriptor's hash and byte count."""
     out: list[Problem] = []
     want, size = res.get("hash"), res.get("bytes")
     algo, _, digest = want.rpartition(":") if isinstance(want, str) else ("", "", "")
@@ -103,19 +100,11 @@ def _scan(res: dict[str, Any], path: Path, table: str) -> tuple[list[Problem], b
     if isinstance(want, str) and algo not in ("md5", "sha1", "sha256", "sha512"):
         out.append(Problem("resource-hash", f"unsupported hash algorithm {algo!r}", table))
         want = None
-    h, n, run, longest = hashlib.new(algo if isinstance(want, str) else "sha256"), 0, 0, 0
+    h, n = hashlib.new(algo if isinstance(want, str) else "sha256"), 0
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 20):
             h.update(chunk)
             n += len(chunk)
-            cut = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
-            if cut < 0:
-                run += len(chunk)
-            else:
-                first = min(i for i in (chunk.find(b"\n"), chunk.find(b"\r")) if i >= 0)
-                longest = max(longest, run + first)
-                run = len(chunk) - cut - 1
-            longest = max(longest, run)
     if isinstance(want, str) and h.hexdigest() != digest.lower():
         out.append(
             Problem("resource-hash", f"{algo} of the file does not match the descriptor", table)
@@ -124,15 +113,33 @@ def _scan(res: dict[str, Any], path: Path, table: str) -> tuple[list[Problem], b
         out.append(
             Problem("resource-bytes", f"file has {n} bytes, the descriptor says {size}", table)
         )
-    if longest > MAX_RECORD:
-        out.append(
-            Problem(
-                "record-too-long",
-                f"a line is longer than {MAX_RECORD} bytes: the table is refused unread",
-                table,
-            )
-        )
-    return out, longest > MAX_RECORD
+    return out
+
+
+def _too_long(path: Path, table: str) -> Problem | None:
+    """A problem when the file has a run of more than ``MAX_RECORD`` bytes without a line break.
+
+    Such a table is refused unread, so memory stays bounded. One pass of ``find`` per 4 MiB.
+    """
+    buf = bytearray(4 << 20)
+    run = longest = 0
+    with path.open("rb", buffering=0) as fh:
+        while n := fh.readinto(buf):
+            last = max(buf.rfind(b"\n", 0, n), buf.rfind(b"\r", 0, n))
+            if last < 0:
+                run += n
+            else:
+                first = min(i for i in (buf.find(b"\n", 0, n), buf.find(b"\r", 0, n)) if i >= 0)
+                longest = max(longest, run + first)
+                run = n - last - 1
+            longest = max(longest, run)
+    if longest <= MAX_RECORD:
+        return None
+    return Problem(
+        "record-too-long",
+        f"a line is longer than {MAX_RECORD} bytes: the table is refused unread",
+        table,
+    )
 
 
 def check_header(name: str, header: list[str]) -> list[Problem]:
@@ -281,15 +288,21 @@ def read_package(
             )
             tables[name] = TableRows(name, empty_frame(name))
             continue
-        scanned, too_long = _scan(resources[name], path, name)
-        problems += scanned
-        if too_long:
+        too_long = _too_long(path, name)
+        if too_long is not None:
+            problems += [*_digest(resources[name], path, name), too_long]
             tables[name] = TableRows(name, empty_frame(name))
             continue
-        table = None
-        if engine == "fast" and not keep_models:
-            table = read_fast(name, path, problems, texts, progress)
-        if table is None:
+        # The hash runs on a second thread while the table is parsed and checked.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            digest = pool.submit(_digest, resources[name], path, name)
+            table, found = None, list[Problem]()
+            if engine == "fast" and not keep_models:
+                table = read_fast(name, path, found, texts, progress)
+            problems += digest.result()
+        if table is not None:
+            problems += found
+        else:
             with path.open(encoding="utf-8-sig", newline="") as fh:
                 table = read_records(name, fh, problems, keep_models)
             problems += quote_problems(name, table.frame, texts)
