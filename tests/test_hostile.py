@@ -104,6 +104,22 @@ def test_bom_and_crlf_are_accepted(pkg: Path, cli: Runner) -> None:
     assert proc.returncode == 0, proc.stdout
 
 
+@pytest.mark.parametrize("engine", ["fast", "pydantic"])
+def test_a_blank_line_is_a_row_of_no_cells(pkg: Path, engine: str) -> None:
+    """A blank line inside a table is reported at its row, and later rows keep their numbers."""
+    import zhusan
+
+    path = pkg / "dataset" / "places.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    bad = "Bad-Id" + lines[5][lines[5].index(",") :]  # a row of the right width, a bad key
+    path.write_text("".join([*lines[:3], "\n", *lines[3:5], bad]), encoding="utf-8")
+    refresh_hashes(pkg)
+    report = zhusan.validate(pkg, engine=engine)  # type: ignore[arg-type]
+    places = [(p.code, p.row) for p in report.problems if p.table == "places"]
+    assert ("row-width", 4) in places, places
+    assert ("cell-error", 7) in places, places  # rows after the blank line keep their numbers
+
+
 @pytest.mark.parametrize("engine_rows", ["empty", "header-only"])
 def test_empty_files_are_reported(pkg: Path, engine_rows: str) -> None:
     """An empty CSV is an error naming the file; a header-only one is an empty table."""
