@@ -322,6 +322,6 @@ def run_checks(pkg: Package) -> list[Problem]:
     def run(check: Callable[[Package], Iterator[Problem]]) -> list[Problem]:
         return list(check(pkg))
 
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         done = list(reversed(list(pool.map(run, reversed(CHECKS)))))
     return [p for found in done for p in found]
