@@ -631,17 +631,16 @@ def score(truth: list[dict[str, Any]], report: dict[str, Any]) -> dict[str, Any]
     extra = [e for e in errors if (e.get("table"), e.get("row")) not in planted_rows]
     by_kind = {}
     for kind in KINDS:
-        of_kind = [t for t in truth if t["kind"] == kind]
         by_kind[kind] = {
-            "planted": len(of_kind),
-            "found": sum(t in found for t in of_kind),
-            "field_matched": sum(t in with_field for t in of_kind),
+            "planted": sum(t["kind"] == kind for t in truth),
+            "found": sum(t["kind"] == kind for t in found),
+            "field_matched": sum(t["kind"] == kind for t in with_field),
         }
+    codes_at: dict[tuple[Any, Any], list[str]] = {}
+    for e in errors:
+        codes_at.setdefault((e.get("table"), e.get("row")), []).append(e["code"])
     codes_at_planted = Counter(
-        (t["kind"], e["code"])
-        for t in truth
-        for e in errors
-        if (e.get("table"), e.get("row")) == (t["table"], t["row"])
+        (t["kind"], code) for t in truth for code in codes_at.get((t["table"], t["row"]), [])
     )
     return {
         "planted": len(truth),
