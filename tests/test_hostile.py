@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Runner, copy_package, read_rows, refresh_hashes, write_rows
+from zhusan.package import bundled_root
 
 
 def _descriptor(pkg: Path) -> dict[str, object]:
@@ -118,6 +119,28 @@ def test_a_blank_line_is_a_row_of_no_cells(pkg: Path, engine: str) -> None:
     places = [(p.code, p.row) for p in report.problems if p.table == "places"]
     assert ("row-width", 4) in places, places
     assert ("cell-error", 7) in places, places  # rows after the blank line keep their numbers
+
+
+def test_the_parsing_thread_stops_when_the_reader_gives_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table given up early while later blocks fail to parse: no hang, an answer."""
+    import threading
+
+    from zhusan import fastrows
+
+    monkeypatch.setattr(fastrows, "BLOCK_SIZE", 1 << 10)
+    lines = (bundled_root() / "dataset" / "places.csv").read_bytes().splitlines(keepends=True)
+    path = tmp_path / "places.csv"
+    path.write_bytes(b"".join([lines[0], b"\n", *lines[1:] * 20, b'"unterminated\n' * 50]))
+    result: list[object] = []
+    worker = threading.Thread(
+        target=lambda: result.append(fastrows.read_fast("places", path, [], {})), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "read_fast hung"
+    assert len(result) == 1  # an answer: the reference engine's turn, or record-too-long
 
 
 @pytest.mark.parametrize("engine_rows", ["empty", "header-only"])

@@ -205,19 +205,25 @@ def _batches(path: Path, header: list[str], bad_rows: list[int]) -> Any:
 _END = object()
 
 
+def _put(out: queue.Queue[Any], item: object, stop: threading.Event) -> bool:
+    """Hand ``item`` to the consumer; False once the consumer has stopped listening."""
+    while not stop.is_set():
+        with contextlib.suppress(queue.Full):
+            out.put(item, timeout=0.05)
+            return True
+    return False
+
+
 def _produce(reader: Any, out: queue.Queue[Any], stop: threading.Event) -> None:
     """Parse blocks on this thread (pyarrow releases the GIL) while the caller checks the last."""
     try:
         for batch in reader:
-            while not stop.is_set():
-                with contextlib.suppress(queue.Full):
-                    out.put(batch, timeout=0.05)
-                    break
-            if stop.is_set():
+            if not _put(out, batch, stop):
                 return
     except BaseException as exc:  # handed to the consumer, which decides
-        out.put(exc)
-    out.put(_END)
+        _put(out, exc, stop)
+        return
+    _put(out, _END, stop)
 
 
 def _parsed(path: Path, header: list[str], bad_rows: list[int]) -> Iterator[pa.RecordBatch]:
