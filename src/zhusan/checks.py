@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from zhusan.consistency import finding_frame, findings_of
+from zhusan.consistency import finding_frame, findings_of, spell_id
 from zhusan.intervals import VAGUE, interval_exprs
 from zhusan.models import TABLES
 from zhusan.reading import Package
@@ -263,9 +263,8 @@ def check_findings(pkg: Package) -> Iterator[Problem]:
     """
     figures = _ok(pkg, "figures")
     found = finding_frame(figures)
-    sorted_ids = pl.col("figure_ids").str.split(";").list.sort().list.join("+")
     disc = _ok(pkg, "discrepancies").with_columns(
-        spelled=pl.col("rule") + ":" + sorted_ids,
+        spelled=spell_id(pl.col("rule"), pl.col("figure_ids").str.split(";")),
         occurs=pl.col("finding_id").is_in(found["finding_id"].implode()),
     )
     stale = disc.filter(~pl.col("occurs"))

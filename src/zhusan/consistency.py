@@ -164,9 +164,13 @@ def _same_time(a: str, b: str) -> pl.Expr:
     return (fa.is_null() | fb.is_null() | ((fa <= lb) & (fb <= la))).fill_null(True)
 
 
+def spell_id(rule: pl.Expr, ids: pl.Expr) -> pl.Expr:
+    """The expression form of ``finding_id``: ``rule:a+b+c`` from a rule and a list of ids."""
+    return rule + ":" + ids.list.sort().list.join("+")
+
+
 def _fid(rule: str, ids: pl.Expr) -> pl.Expr:
-    """``rule:a+b+c`` from a list of ids."""
-    return pl.lit(f"{rule}:") + ids.list.sort().list.join("+")
+    return spell_id(pl.lit(rule), ids)
 
 
 def _pair_fid(rule: str, first: str, second: str) -> pl.Expr:
