@@ -154,3 +154,14 @@ def test_entity_without_mention_fails(pkg: Path) -> None:
     refresh_hashes(pkg)
     (msg,) = _codes(pkg)["unattested"]
     assert "dataset/places.csv row" in msg and "no mention attests 'caspian-sea'" in msg
+
+
+def test_discrepancy_naming_the_wrong_figures_fails_as_mismatch(pkg: Path) -> None:
+    """A discrepancies row whose finding occurs but whose figure_ids differ is a mismatch."""
+    row = edit_cell(pkg, "discrepancies", "disc-01", "figure_ids", "kylym-03;pitch-08")
+    refresh_hashes(pkg)
+    mismatches = _codes(pkg).get("discrepancy-mismatch", [])
+    assert mismatches == [
+        f"dataset/discrepancies.csv row {row} field figure_ids: [discrepancy-mismatch] "
+        "rule and figure_ids must be disagreement and kylym-03;rferl-10"
+    ], mismatches
