@@ -9,14 +9,12 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from unittest import mock
 
 import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import read_rows
-from zhusan import csvblocks
 from zhusan.fastrows import read_fast
 from zhusan.package import bundled_root
 from zhusan.reading import DROPPED, read_records
@@ -105,15 +103,14 @@ def broken_table(draw: st.DrawFn) -> tuple[str, str]:
     return table, _csv(rows)
 
 
-def _both(table: str, text: str, tmp: Path, piece: int | None = None) -> tuple[object, object]:
+def _both(table: str, text: str, tmp: Path) -> tuple[object, object]:
     path = tmp / f"{table}.csv"
     path.write_text(text, encoding="utf-8", newline="")
     slow_problems: list[object] = []
     with path.open(encoding="utf-8", newline="") as fh:
         slow = read_records(table, fh, slow_problems, keep_models=False)  # type: ignore[arg-type]
     fast_problems: list[object] = []
-    with mock.patch.object(csvblocks, "PIECE", piece or csvblocks.PIECE):
-        fast = read_fast(table, path, fast_problems, {})  # type: ignore[arg-type]
+    fast = read_fast(table, path, fast_problems, {})  # type: ignore[arg-type]
     if fast is None:  # malformed records: the reference engine reads the table (by design)
         return (slow_problems, None), (slow_problems, None)
     keep = [c for c in slow.frame.columns if table == "sources" or c not in DROPPED]
@@ -127,13 +124,11 @@ def _both(table: str, text: str, tmp: Path, piece: int | None = None) -> tuple[o
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(case=broken_table(), piece=st.sampled_from([None, 97, 1000]))
-def test_engines_agree_on_random_faults(
-    case: tuple[str, str], piece: int | None, tmp_path: Path
-) -> None:
-    """Same problems, same rows, same fields, same messages, same frames, in any pieces."""
+@given(case=broken_table())
+def test_engines_agree_on_random_faults(case: tuple[str, str], tmp_path: Path) -> None:
+    """Same problems, same rows, same fields, same messages, same frames."""
     table, text = case
-    (sp, sf), (fp, ff) = _both(table, text, tmp_path, piece)
+    (sp, sf), (fp, ff) = _both(table, text, tmp_path)
     assert sp == fp
     assert sf is None or (isinstance(sf, pl.DataFrame) and sf.equals(ff)), _diff(sf, ff)
 

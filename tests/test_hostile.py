@@ -127,10 +127,9 @@ def test_the_parsing_thread_stops_when_the_reader_gives_up(
     """A table given up early while later blocks fail to parse: no hang, an answer."""
     import threading
 
-    from zhusan import csvblocks, fastrows
+    from zhusan import fastrows
 
-    monkeypatch.setattr(csvblocks, "BLOCK_SIZE", 1 << 10)
-    monkeypatch.setattr(csvblocks, "PIECE", 1 << 9)
+    monkeypatch.setattr(fastrows, "BLOCK_SIZE", 1 << 10)
     lines = (bundled_root() / "dataset" / "places.csv").read_bytes().splitlines(keepends=True)
     path = tmp_path / "places.csv"
     path.write_bytes(b"".join([lines[0], b"\n", *lines[1:] * 20, b'"unterminated\n' * 50]))

@@ -13,19 +13,22 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-from collections.abc import Callable, Iterable
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.csv as pacsv
 from pydantic import BaseModel
 
-from zhusan.csvblocks import BLOCK_SIZE, Unsplittable, pieces, stream
 from zhusan.fields import PARTIAL_DATE_PATTERN
 from zhusan.models import TABLES, Event, Figure, Mention
 from zhusan.reading import (
     DROPPED,
+    MAX_RECORD,
     TableRows,
     canonical,
     check_header,
@@ -40,6 +43,8 @@ from zhusan.tableschema import model_fields
 with contextlib.suppress(NotImplementedError, AttributeError, pa.ArrowNotImplementedError):
     pa.set_memory_pool(pa.jemalloc_memory_pool())
 
+#: Bytes per block read; a record longer than this is refused (no unbounded memory).
+BLOCK_SIZE = MAX_RECORD
 #: Numbers written as the package writes them (format_cell): integers, or shortest decimals
 #: that repr() gives back unchanged. Anything else is flagged and normalised through pydantic.
 NUMBER = (
@@ -86,8 +91,6 @@ def _field_flag(fd: dict[str, Any]) -> pl.Expr:
     empty = c == ""
     if cons.get("required"):
         return empty | bad
-    if kind == "string" and not cons:
-        return pl.lit(False)  # any text will do: the column need not even be converted
     return ~empty & bad
 
 
@@ -158,8 +161,7 @@ class _TooLong(Exception):
     """A record longer than the block size."""
 
 
-def _header(path: Path) -> tuple[list[str], int] | None:
-    """The header's names and the offset where the data begins; None for an empty file."""
+def _header(path: Path) -> list[str] | None:
     head = b""
     with path.open("rb") as fh:
         while b"\n" not in head and b"\r" not in head:
@@ -176,51 +178,69 @@ def _header(path: Path) -> tuple[list[str], int] | None:
         raise _Fallback from None
     if '"' in text:
         raise _Fallback  # quoted header names: let the reference engine parse them
-    names = next(csv.reader(io.StringIO(text, newline="")), None)
-    ending = 2 if head[len(line) :].startswith(b"\r\n") else 1
-    return None if names is None else (names, len(line) + ending)
+    return next(csv.reader(io.StringIO(text, newline="")), None)
 
 
-def _converted(name: str, header: list[str]) -> list[str]:
-    """The columns converted to polars: those the flags, the quote check or later checks read.
+def _batches(path: Path, header: list[str], bad_rows: list[int]) -> Any:
+    def invalid(_: Any) -> str:
+        bad_rows.append(1)  # the reference engine reports row widths row by row
+        return "skip"
 
-    A dropped column that nothing reads (``note``) stays in arrow; only flagged rows take it.
-    """
-    from zhusan.checks import QUOTED
+    return pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(
+            block_size=BLOCK_SIZE, use_threads=False, skip_rows=1, column_names=header
+        ),
+        parse_options=pacsv.ParseOptions(
+            newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=invalid
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(header, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
 
-    read = set(flag_expr(name).meta.root_names()) | {QUOTED.get(name)}
-    dropped = set(DROPPED) - read if name != "sources" else set()
-    return [c for c in columns(name) if c in header and c not in dropped]
+
+_END = object()
 
 
-def _checked(
-    name: str,
-    header: list[str],
-    batches: Iterable[pa.RecordBatch],
-    texts: dict[str, str],
-    progress: Callable[[str, int], None] | None,
-) -> tuple[list[pl.DataFrame], list[Problem]]:
-    """Each batch flagged, its flagged rows judged by pydantic, its quotes looked up."""
-    from zhusan.checks import quote_problems
+def _put(out: queue.Queue[Any], item: object, stop: threading.Event) -> bool:
+    """Hand ``item`` to the consumer; False once the consumer has stopped listening."""
+    while not stop.is_set():
+        with contextlib.suppress(queue.Full):
+            out.put(item, timeout=0.05)
+            return True
+    return False
 
-    keep = _converted(name, header)
-    flag = flag_expr(name)
-    frames: list[pl.DataFrame] = []
-    found: list[Problem] = []
-    start = 2
-    for batch in batches:
-        df = pl.from_arrow(batch.select(keep))
-        assert isinstance(df, pl.DataFrame)
-        df = df.with_columns(
-            _row=pl.int_range(start, start + df.height, dtype=pl.Int64), _ok=pl.lit(True)
-        )
-        df = _judge(name, df, batch, start, flag, found)
-        start += df.height
-        if progress is not None:
-            progress(name, start - 2)
-        found += quote_problems(name, df, texts)
-        frames.append(df.drop([c for c in DROPPED if name != "sources" and c in df.columns]))
-    return frames, found
+
+def _produce(reader: Any, out: queue.Queue[Any], stop: threading.Event) -> None:
+    """Parse blocks on this thread (pyarrow releases the GIL) while the caller checks the last."""
+    try:
+        for batch in reader:
+            if not _put(out, batch, stop):
+                return
+    except BaseException as exc:  # handed to the consumer, which decides
+        _put(out, exc, stop)
+        return
+    _put(out, _END, stop)
+
+
+def _parsed(path: Path, header: list[str], bad_rows: list[int]) -> Iterator[pa.RecordBatch]:
+    """The record batches of a CSV, parsed one block ahead on a second thread."""
+    reader = _batches(path, header, bad_rows)
+    out: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    worker = threading.Thread(target=_produce, args=(reader, out, stop), daemon=True)
+    worker.start()
+    try:
+        while (item := out.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 def read_fast(
@@ -232,28 +252,42 @@ def read_fast(
 ) -> TableRows | None:
     """Validate a table column-wise; None when the reference engine must read it instead.
 
-    The file is parsed in parallel pieces when it can be cut at records, else streamed
-    (``zhusan.csvblocks``). The reference engine takes over for what only it reports row by
-    row: a file that is not UTF-8, a record of the wrong width or a blank line, an unreadable
-    header. A record longer than the block size gives ``record-too-long`` and an empty table.
+    The reference engine takes over for what only it reports row by row: a file that is not
+    UTF-8, a record of the wrong width or a blank line, an unreadable header. A record longer
+    than the block size gives ``record-too-long`` and an empty table.
     """
+    from zhusan.checks import quote_problems
+
+    found: list[Problem] = []
+    frames: list[pl.DataFrame] = []
     try:
-        head = _header(path)
-        if head is None:
+        header = _header(path)
+        if header is None:
             return None
-        header, data_start = head
-        found = check_header(name, header)
-        if any(p.code != "extra-column" for p in found):
+        header_problems = check_header(name, header)
+        if any(p.code != "extra-column" for p in header_problems):
             return None
-        try:
-            batches = pieces(path, header, data_start)
-            frames, rows_found = _checked(name, header, batches, texts, progress)
-        except Unsplittable:
-            bad_rows: list[int] = []
-            batches = stream(path, header, bad_rows)
-            frames, rows_found = _checked(name, header, batches, texts, progress)
+        found += header_problems
+        keep = list(columns(name))
+        flag = flag_expr(name)
+        start = 2
+        bad_rows: list[int] = []
+        for batch in _parsed(path, header, bad_rows):
             if bad_rows:
                 return None
+            df = pl.from_arrow(batch)
+            assert isinstance(df, pl.DataFrame)
+            df = df.select(keep).with_columns(
+                _row=pl.int_range(start, start + df.height, dtype=pl.Int64), _ok=pl.lit(True)
+            )
+            start += df.height
+            if progress is not None:
+                progress(name, start - 2)
+            df = _judge(name, df, flag, found)
+            found += quote_problems(name, df, texts)
+            frames.append(df.drop([c for c in DROPPED if name != "sources" and c in df.columns]))
+        if bad_rows:
+            return None
     except (_TooLong, _Fallback, pa.ArrowInvalid, UnicodeDecodeError) as exc:
         if isinstance(exc, _TooLong) or "straddling" in str(exc) or "block size" in str(exc):
             problems.append(
@@ -265,7 +299,7 @@ def read_fast(
             )
             return TableRows(name, empty_frame(name))
         return None
-    problems += found + rows_found
+    problems += found
     if not frames:
         return TableRows(
             name,
@@ -276,35 +310,21 @@ def read_fast(
     return TableRows(name, pl.concat(frames))
 
 
-def _judge(
-    name: str,
-    df: pl.DataFrame,
-    batch: pa.RecordBatch,
-    start: int,
-    flag: pl.Expr,
-    found: list[Problem],
-) -> pl.DataFrame:
-    """Run pydantic on the flagged rows; mark the invalid ones and normalise the valid ones.
-
-    ``df`` holds the converted columns of ``batch``, whose first row is record ``start``;
-    pydantic sees every column of a flagged row, taken from the batch.
-    """
-    at = df.filter(flag)["_row"]
-    if at.len() == 0:
+def _judge(name: str, df: pl.DataFrame, flag: pl.Expr, found: list[Problem]) -> pl.DataFrame:
+    """Run pydantic on the flagged rows; mark the invalid ones and normalise the valid ones."""
+    flagged = df.filter(flag)
+    if flagged.height == 0:
         return df
-    full = pl.from_arrow(batch.take(pa.array((at - start).to_numpy())))
-    assert isinstance(full, pl.DataFrame)
-    names = list(columns(name))
-    full = full.select(names).with_columns(_row=at)
-    if full.select(pl.all_horizontal([pl.col(c) == "" for c in names]).any()).item():
+    names = [c for c in df.columns if c not in ("_row", "_ok")]
+    if flagged.select(pl.all_horizontal([pl.col(c) == "" for c in names]).any()).item():
         raise _Fallback  # a blank line: the reference engine reports it as a row of no cells
     fixes: list[dict[str, Any]] = []
-    for row in full.iter_rows(named=True):
+    for row in flagged.iter_rows(named=True):
         number = row.pop("_row")
+        row.pop("_ok")
         model, errs = row_problems(name, number, row)
         found += errs
         cells = canonical(name, model) if model is not None else row
-        fixes.append({c: cells[c] for c in df.columns if c in cells} | {"_ok": model is not None})
-        fixes[-1]["_row"] = number
+        fixes.append({**cells, "_row": number, "_ok": model is not None})
     fix = pl.DataFrame(fixes, schema=df.schema, orient="row")
     return df.update(fix, on="_row")
