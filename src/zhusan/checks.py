@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from zhusan.consistency import finding_frame, findings_of, spell_id
+from zhusan.consistency import FIGURE_COLUMNS, finding_frame, findings_of, spell_id
 from zhusan.intervals import VAGUE, interval_exprs
 from zhusan.models import TABLES
 from zhusan.reading import Package
@@ -27,8 +27,15 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def _ok(pkg: Package, name: str) -> pl.DataFrame:
-    return pkg.tables[name].frame.filter(pl.col("_ok"))
+def _ok(pkg: Package, name: str, *columns: str) -> pl.DataFrame:
+    """The valid rows of a table, only ``columns`` (all when none are named).
+
+    When every row is valid this is the frame itself, not a copy of a million rows.
+    """
+    frame = pkg.tables[name].frame
+    ok = frame["_ok"]
+    frame = frame.select(*columns, "_row", "_ok") if columns else frame
+    return frame if ok.all() else frame.filter(ok)
 
 
 def source_texts(root: Path, sources: pl.DataFrame) -> tuple[dict[str, str], list[Problem]]:
@@ -92,7 +99,8 @@ def _repeats(df: pl.DataFrame, pk: str) -> pl.DataFrame:
     """(key, row, first row) of every row whose primary key an earlier row already has."""
     if df.height == 0 or df[pk].n_unique() == df.height:
         return pl.DataFrame(schema={pk: pl.String, "_row": pl.Int64, "_first": pl.Int64})
-    first = df.select(pk, "_row").with_columns(_first=pl.col("_row").min().over(pk))
+    dup = df.select(pk, "_row").filter(pl.col(pk).is_duplicated())
+    first = dup.with_columns(_first=pl.col("_row").min().over(pk))
     return first.filter(pl.col("_row") != pl.col("_first"))
 
 
@@ -203,7 +211,7 @@ def check_attested(pkg: Package) -> Iterator[Problem]:
 
 def check_intervals(pkg: Package) -> Iterator[Problem]:
     """lower, upper and bounds of every figure follow from its qualifier and value."""
-    df = _ok(pkg, "figures")
+    df = _ok(pkg, "figures", "value", "lower", "upper", "qualifier", "bounds")
     if df.height == 0:
         return
     num = {c: pl.col(c).cast(pl.Float64, strict=False) for c in ("value", "lower", "upper")}
@@ -233,7 +241,7 @@ def check_intervals(pkg: Package) -> Iterator[Problem]:
 
 def check_links(pkg: Package) -> Iterator[Problem]:
     """A figure's parent and subset_of come from the same source."""
-    df = _ok(pkg, "figures").select("figure_id", "source_id", "parent_id", "subset_of", "_row")
+    df = _ok(pkg, "figures", "figure_id", "source_id", "parent_id", "subset_of")
     for field in ("parent_id", "subset_of"):
         linked = df.filter(pl.col(field) != "")
         if linked.height == 0:
@@ -261,9 +269,9 @@ def check_findings(pkg: Package) -> Iterator[Problem]:
     A finding id is its rule and its sorted figure ids, so a row whose finding occurs matches
     it exactly when ``rule:sorted(figure_ids)`` spells the same id.
     """
-    figures = _ok(pkg, "figures")
+    figures = _ok(pkg, "figures", *FIGURE_COLUMNS)
     found = finding_frame(figures)
-    disc = _ok(pkg, "discrepancies").with_columns(
+    disc = _ok(pkg, "discrepancies", "finding_id", "rule", "figure_ids").with_columns(
         spelled=spell_id(pl.col("rule"), pl.col("figure_ids").str.split(";")),
         occurs=pl.col("finding_id").is_in(found["finding_id"].implode()),
     )

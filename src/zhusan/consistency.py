@@ -129,11 +129,24 @@ def _last_day(c: pl.Expr) -> pl.Expr:
     )
 
 
-def prepare(raw: pl.DataFrame) -> pl.DataFrame:
-    """Typed columns for the checks from the raw (string) figure columns of valid rows."""
-    df = raw.select([_null(c) for c in FIGURE_COLUMNS]).with_columns(
-        exhaustive=pl.col("exhaustive").str.to_lowercase().replace(_BOOL)
+def _optional() -> frozenset[str]:
+    """The figure columns a valid row may leave empty (the others are never ``""``)."""
+    from zhusan.tableschema import model_fields
+
+    return frozenset(
+        f["name"] for f in model_fields(Figure) if not f.get("constraints", {}).get("required")
     )
+
+
+def prepare(raw: pl.DataFrame) -> pl.DataFrame:
+    """Typed columns for the checks from the raw (string) figure columns of valid rows.
+
+    Empty optional cells become nulls; required columns are taken as they are (no copy).
+    """
+    optional = _optional()
+    df = raw.select(
+        [_null(c) if c in optional else pl.col(c) for c in FIGURE_COLUMNS]
+    ).with_columns(exhaustive=pl.col("exhaustive").str.to_lowercase().replace(_BOOL))
     value = pl.col("value").cast(pl.Float64, strict=False)
     lo, hi, bounds = interval_exprs(value, pl.col("qualifier"))
     start = pl.coalesce(_first_day(pl.col("period_start")), _first_day(pl.col("as_of")))
@@ -258,22 +271,27 @@ def _plausible(f: pl.DataFrame) -> pl.DataFrame:
 def _pairs(f: pl.DataFrame) -> pl.DataFrame:
     """Every pair of figures of two sources that count the same thing (family, group, scope).
 
-    The three columns are joined through their hash; equal hashes of unequal keys are then
-    dropped, so a collision costs time, never a wrong pair.
+    Rows are paired by a hash of the three columns, carrying only row numbers and sources;
+    the full rows of the pairs are gathered afterwards, and pairs whose keys differ (a hash
+    collision) are dropped, so a collision costs time, never a wrong pair.
     """
     key = ("fam", "group", "scope")
+    slim = f.select(SLIM)
     g = (
-        f.select(SLIM)
-        .with_row_index("i")
+        slim.with_row_index("i")
         .filter(pl.col("group").is_not_null())
-        .with_columns(k=pl.struct(key).hash())
+        .select("i", "source_id", k=pl.struct(key).hash())
         .filter(pl.col("source_id").n_unique().over("k") > 1)
     )
-    j = g.join(g.rename(lambda c: c + "_b"), left_on="k", right_on="k_b")
-    same = [pl.col(c) == pl.col(f"{c}_b") for c in key]
-    return j.filter(
-        (pl.col("i") < pl.col("i_b")) & (pl.col("source_id") != pl.col("source_id_b")), *same
+    ij = (
+        g.join(g, on="k", suffix="_b")
+        .filter((pl.col("i") < pl.col("i_b")) & (pl.col("source_id") != pl.col("source_id_b")))
+        .select("i", "i_b")
     )
+    a = slim.select(pl.all().gather(ij["i"]))
+    b = slim.select(pl.all().gather(ij["i_b"])).rename(lambda c: c + "_b")
+    same = [pl.col(c) == pl.col(f"{c}_b") for c in key]
+    return pl.concat([a, b], how="horizontal").filter(*same)
 
 
 def _across(f: pl.DataFrame) -> list[pl.DataFrame]:
