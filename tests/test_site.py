@@ -19,7 +19,7 @@ import pytest
 
 import zhusan
 from tests.conftest import read_rows, refresh_hashes, write_rows
-from zhusan import site
+from zhusan import site, site_text
 from zhusan.site import CHARTS, write_site
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -193,7 +193,7 @@ def test_quotes_map_back_onto_the_original_text() -> None:
         DATA.figures[0].model_copy(update={"figure_id": k, "quote": q, "stated": "12"})
         for k, q in quotes.items()
     ]
-    out = site._marked(text, site._spans(text, figs))
+    out = site_text.marked(text, site_text.spans(text, figs))
     assert html.unescape(re.sub(r"<[^>]+>", "", out)) == text
     assert Page(out).errors == []
     assert re.search(r'id="a"[^>]*>beta\n  gamma &amp; <mark[^>]*id="b"[^>]*>&lt;delta&gt; ', out)
