@@ -129,24 +129,11 @@ def _last_day(c: pl.Expr) -> pl.Expr:
     )
 
 
-def _optional() -> frozenset[str]:
-    """The figure columns a valid row may leave empty (the others are never ``""``)."""
-    from zhusan.tableschema import model_fields
-
-    return frozenset(
-        f["name"] for f in model_fields(Figure) if not f.get("constraints", {}).get("required")
-    )
-
-
 def prepare(raw: pl.DataFrame) -> pl.DataFrame:
-    """Typed columns for the checks from the raw (string) figure columns of valid rows.
-
-    Empty optional cells become nulls; required columns are taken as they are (no copy).
-    """
-    optional = _optional()
-    df = raw.select(
-        [_null(c) if c in optional else pl.col(c) for c in FIGURE_COLUMNS]
-    ).with_columns(exhaustive=pl.col("exhaustive").str.to_lowercase().replace(_BOOL))
+    """Typed columns for the checks from the raw (string) figure columns of valid rows."""
+    df = raw.select([_null(c) for c in FIGURE_COLUMNS]).with_columns(
+        exhaustive=pl.col("exhaustive").str.to_lowercase().replace(_BOOL)
+    )
     value = pl.col("value").cast(pl.Float64, strict=False)
     lo, hi, bounds = interval_exprs(value, pl.col("qualifier"))
     start = pl.coalesce(_first_day(pl.col("period_start")), _first_day(pl.col("as_of")))
