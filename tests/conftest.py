@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -73,12 +74,15 @@ Runner = Callable[..., subprocess.CompletedProcess[str]]
 def cli() -> Runner:
     """Run ``python -m zhusan ARGS`` in a subprocess, outside the source tree."""
 
-    def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "zhusan", *args],
             capture_output=True,
             text=True,
             cwd=cwd or Path("/"),
+            env=None if env is None else os.environ | env,
             check=False,
             timeout=120,
         )

@@ -63,15 +63,17 @@ def validate(
     path: str | os.PathLike[str] | None = None,
     engine: Engine = "fast",
     progress: Callable[[str, int], None] | None = None,
+    allow_remote: bool = False,
 ) -> Report:
     """Validate the bundled package (``path`` None) or the one at ``path`` (folder or descriptor).
 
     ``engine`` "fast" checks whole columns at once; "pydantic" validates every row with its
     model. Both find the same problems. ``progress(table, rows)`` is called as rows are read.
+    Resources at http(s) URLs are fetched only with ``allow_remote`` (see ``zhusan.remote``).
     Raises ``UnusableInput`` when the package cannot be read.
     """
     descriptor = resolve(path)
-    pkg = read_package(descriptor, engine=engine, progress=progress)
+    pkg = read_package(descriptor, engine=engine, progress=progress, allow_remote=allow_remote)
     report = Report(str(descriptor), {n: t.frame.height for n, t in pkg.tables.items()})
     problems = [*pkg.problems, *run_checks(pkg)]
     report.problems.extend(sorted(problems, key=_key))

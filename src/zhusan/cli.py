@@ -21,6 +21,7 @@ from zhusan.package import (
     version,
     write_atomic,
 )
+from zhusan.remote import MAX_REMOTE_BYTES
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -32,7 +33,9 @@ def _progress(table: str, rows: int) -> None:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     tty = sys.stderr.isatty() and not args.json
-    report = validate(args.path, progress=_progress if tty else None)
+    report = validate(
+        args.path, progress=_progress if tty else None, allow_remote=args.allow_remote
+    )
     if tty:
         sys.stderr.write("\r" + " " * 60 + "\r")
     if args.json:
@@ -120,7 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="check a data package against the zhusan schema",
         description="Check the bundled package, or the one at PATH: the descriptor, every row "
         "against its model, primary and foreign keys, every archived source against its "
-        "sha256, every resource against its hash, every quote against its source.",
+        "sha256, every resource against its hash, every quote against its source. Resources at "
+        "http(s) URLs are refused unless --allow-remote is given.",
     )
     p.add_argument("path", nargs="?", help="package folder or datapackage.json (default: bundled)")
     p.add_argument(
@@ -130,6 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--limit-errors", type=int, metavar="N", help="list at most N errors (all are counted)"
+    )
+    p.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="fetch resources whose path is an http(s) URL (at most "
+        f"{MAX_REMOTE_BYTES >> 30} GiB each, into a temporary folder); without it they are "
+        "refused and nothing is fetched",
     )
     p.set_defaults(func=_cmd_validate)
     c = sub.add_parser(

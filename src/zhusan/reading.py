@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from zhusan.csvio import format_cell, parse_cell
 from zhusan.models import TABLES
 from zhusan.package import UnusableInput, read_descriptor
+from zhusan.remote import MAX_REMOTE_BYTES, fetch_all, is_remote
 from zhusan.report import Problem
 from zhusan.tableschema import model_fields
 
@@ -262,17 +264,48 @@ def read_package(
     engine: Engine = "fast",
     keep_models: bool = False,
     progress: Callable[[str, int], None] | None = None,
+    allow_remote: bool = False,
+    max_remote_bytes: int = MAX_REMOTE_BYTES,
 ) -> Package:
-    """Read the descriptor and every table; problems collected, UnusableInput raised."""
-    from zhusan.checks import quote_problems, source_texts
-    from zhusan.fastrows import read_fast
+    """Read the descriptor and every table; problems collected, UnusableInput raised.
 
+    Resources at http(s) URLs are refused unless ``allow_remote``; then they are downloaded
+    first (``zhusan.remote``), each at most ``max_remote_bytes``.
+    """
     descriptor = read_descriptor(descriptor_path)
     root = descriptor_path.parent
     resources = _resource_map(descriptor)
+    urls = {n: resources[n]["path"] for n in TABLES if is_remote(resources.get(n, {}).get("path"))}
+    for name, url in urls.items():
+        if not allow_remote:
+            raise UnusableInput(
+                f"resource {name!r}: path {url!r} is remote; nothing was fetched "
+                "(pass --allow-remote, or allow_remote=True, to fetch it)"
+            )
     paths = {
-        n: safe_resource_path(root, resources[n].get("path"), n) for n in TABLES if n in resources
+        n: safe_resource_path(root, resources[n].get("path"), n)
+        for n in TABLES
+        if n in resources and n not in urls
     }
+    if not urls:
+        return _read_tables(root, descriptor, resources, paths, engine, keep_models, progress)
+    with tempfile.TemporaryDirectory(prefix="zhusan-remote-") as tmp:
+        paths |= fetch_all(urls, Path(tmp), max_remote_bytes)
+        return _read_tables(root, descriptor, resources, paths, engine, keep_models, progress)
+
+
+def _read_tables(
+    root: Path,
+    descriptor: dict[str, Any],
+    resources: dict[str, dict[str, Any]],
+    paths: dict[str, Path],
+    engine: Engine,
+    keep_models: bool,
+    progress: Callable[[str, int], None] | None,
+) -> Package:
+    from zhusan.checks import quote_problems, source_texts
+    from zhusan.fastrows import read_fast
+
     problems: list[Problem] = []
     tables: dict[str, TableRows] = {}
     texts: dict[str, str] = {}

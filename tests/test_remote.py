@@ -1,0 +1,162 @@
+"""Remote resources are fetched only with --allow-remote, and then only over http(s), bounded.
+
+A server on 127.0.0.1, run by the test, stands for the remote host; it records every request.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Runner
+from zhusan.package import UnusableInput
+from zhusan.reading import read_package
+
+REMOTE = 6  # the figures resource
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    requests: list[str]
+
+    def do_GET(self) -> None:
+        self.requests.append(self.path)
+        if self.path == "/redirect-to-file":
+            self.send_response(302)
+            self.send_header("Location", "file:///etc/passwd")
+            self.end_headers()
+            return
+        if self.path == "/endless":  # no Content-Length: the body is counted as it comes
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"figure_id\n" + b"x" * 50_000)
+            return
+        super().do_GET()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def server(pkg: Path) -> Iterator[tuple[str, list[str]]]:
+    """An http server on 127.0.0.1 serving the package's dataset/ folder; its request log."""
+    seen: list[str] = []
+    handler = type("Handler", (_Handler,), {"requests": seen})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(pkg / "dataset")))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def _point_at(pkg: Path, url: str) -> Path:
+    """Make the figures resource's path ``url`` and remove the local copy."""
+    desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    assert desc["resources"][REMOTE]["name"] == "figures"
+    desc["resources"][REMOTE]["path"] = url
+    (pkg / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+    return pkg
+
+
+Validate = Callable[..., subprocess.CompletedProcess[str]]
+NO_PROXY = {"NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
+
+
+@pytest.fixture
+def run(cli: Runner) -> Validate:
+    """``zhusan validate PKG FLAGS``, with the test server exempt from any proxy."""
+
+    def validate(pkg: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+        return cli("validate", str(pkg), *flags, env=NO_PROXY)
+
+    return validate
+
+
+def test_a_remote_resource_is_refused_and_not_fetched_without_the_flag(
+    run: Validate, pkg: Path, server: tuple[str, list[str]]
+) -> None:
+    """An http path without --allow-remote: exit 2, one line naming the resource, no request."""
+    base, seen = server
+    proc = run(_point_at(pkg, f"{base}/figures.csv"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "resource 'figures'" in proc.stderr and "--allow-remote" in proc.stderr
+    assert seen == []
+
+
+def test_a_remote_resource_is_fetched_and_validated_with_the_flag(
+    run: Validate, pkg: Path, server: tuple[str, list[str]]
+) -> None:
+    """With --allow-remote the file is fetched once and checked like a local one, hash too."""
+    base, seen = server
+    _point_at(pkg, f"{base}/figures.csv")
+    proc = run(pkg, "--allow-remote", "--json")
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["valid"] and report["rows"]["figures"] > 0
+    assert seen == ["/figures.csv"]
+
+
+def test_changed_remote_bytes_fail_the_hash_check(
+    run: Validate, pkg: Path, server: tuple[str, list[str]]
+) -> None:
+    """A fetched file that differs from the descriptor's hash is invalid (exit 1), not trusted."""
+    base, _ = server
+    path = pkg / "dataset" / "figures.csv"
+    path.write_bytes(path.read_bytes().replace(b"About 40,000", b"About 40,001", 1))
+    proc = run(_point_at(pkg, f"{base}/figures.csv"), "--allow-remote")
+    assert proc.returncode == 1
+    assert "[resource-hash]" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/redirect-to-file", "which is not http(s)"),
+        ("/no-such-file.csv", "answered HTTP 404"),
+    ],
+)
+def test_bad_remote_answers_are_unusable_input(
+    run: Validate, pkg: Path, server: tuple[str, list[str]], path: str, message: str
+) -> None:
+    """A redirect to file: or an HTTP error: exit 2, one line, no traceback."""
+    base, seen = server
+    proc = run(_point_at(pkg, base + path), "--allow-remote")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "resource 'figures'" in proc.stderr and message in proc.stderr
+    assert seen == [path]
+
+
+def test_an_unreachable_host_is_unusable_input(run: Validate, pkg: Path) -> None:
+    """Nothing listens on the port: exit 2 with the reason, not a traceback."""
+    proc = run(_point_at(pkg, "http://127.0.0.1:9/figures.csv"), "--allow-remote")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "cannot fetch http://127.0.0.1:9/figures.csv" in proc.stderr
+
+
+@pytest.mark.parametrize("path", ["/figures.csv", "/endless"])
+def test_a_remote_file_over_the_size_limit_is_refused(
+    pkg: Path, server: tuple[str, list[str]], path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Too many bytes, announced (Content-Length) or only sent: refused, naming the limit."""
+    base, _ = server
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    _point_at(pkg, base + path)
+    with pytest.raises(UnusableInput, match=r"more than the 1000 .*remote resource may have"):
+        read_package(pkg / "datapackage.json", allow_remote=True, max_remote_bytes=1000)
+
+
+def test_file_urls_are_refused_even_with_the_flag(run: Validate, pkg: Path) -> None:
+    """--allow-remote is for http(s) only: a file: URL is still refused, exit 2."""
+    proc = run(_point_at(pkg, "file:///etc/passwd"), "--allow-remote")
+    assert proc.returncode == 2 and "resource 'figures'" in proc.stderr
+    assert "root:" not in proc.stdout + proc.stderr
