@@ -1,6 +1,7 @@
 """Benchmark ``zhusan validate`` on large generated packages, and measure how many faults it finds.
 
     python benchmarks/validate_bench.py --rows N --out DIR [--json] [--skip-frictionless]
+                                        [--repeat K]
 
 Writes DIR/clean/ and DIR/faulty/ (both replaced if they hold an earlier run): complete copies
 of the bundled package whose figures.csv has N rows, made by replicating the bundled figures (copy
@@ -9,10 +10,12 @@ explained by that copy's discrepancies rows). The faulty package has 1 % of its 
 broken, one kind of fault per row, listed in DIR/faulty/truth.jsonl ({"table", "row", "field",
 "kind"}; the header is row 1, as in zhusan's report).
 
-Then times, each in a fresh subprocess (wall seconds and peak RSS): ``zhusan validate --json`` on
-both packages, ``frictionless validate`` on the clean one, and a typed pyarrow read of figures.csv
-as the floor. Prints the measurements and, for the faulty package, which planted faults the report
-found. Exit 0 when everything ran (even if faults were missed), 2 when a command crashed.
+Then times, each in a fresh subprocess (wall seconds and peak RSS, the median of K runs):
+``zhusan validate --json`` on both packages, ``frictionless validate`` on the clean one (once), a
+typed pyarrow read of figures.csv as the floor, and the same read of every table of the package
+(what zhusan reads) as a second floor. Prints the measurements, the issue's targets met or not,
+and, for the faulty package, which planted faults the report found. Exit 0 when everything ran
+(even if faults were missed or targets not met), 2 when a command crashed.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import io
 import json
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -98,6 +102,31 @@ table = pc.read_csv(
     ),
 )
 print(table.num_rows)
+"""
+
+#: The floor of every table: the same typed read of each CSV the package lists (all of them are
+#: what zhusan validate reads). Prints the figures rows.
+FLOOR_ALL = """
+import json, sys
+from pathlib import Path
+import pyarrow as pa
+import pyarrow.csv as pc
+kinds = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(),
+         "boolean": pa.bool_(), "list": pa.string()}
+root = Path(sys.argv[1])
+rows = 0
+for res in json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["resources"]:
+    fields = json.loads((root / res["schema"]).read_text(encoding="utf-8"))["fields"]
+    table = pc.read_csv(
+        root / res["path"],
+        parse_options=pc.ParseOptions(newlines_in_values=sys.argv[2] == "1"),
+        convert_options=pc.ConvertOptions(
+            column_types={f["name"]: kinds[f["type"]] for f in fields},
+            true_values=["true"], false_values=["false"],
+        ),
+    )
+    rows = table.num_rows if res["name"] == "figures" else rows
+print(rows)
 """
 
 
@@ -586,8 +615,22 @@ def generate(tpl: Template, n: int, out: Path) -> dict[str, Any]:
 # --- measuring ------------------------------------------------------------------------------
 
 
-def measure(label: str, cmd: list[str], work: Path, ok: tuple[int, ...]) -> dict[str, Any]:
-    """Run ``cmd`` in a fresh subprocess; wall time, peak RSS, exit code and output file."""
+def measure(
+    label: str, cmd: list[str], work: Path, ok: tuple[int, ...], repeat: int = 1
+) -> dict[str, Any]:
+    """Run ``cmd`` ``repeat`` times, each in a fresh subprocess: the median wall time and peak
+    RSS, every wall time, the exit code and the output file of the last run."""
+    runs = [_measure_once(label, cmd, work, ok) for _ in range(repeat)]
+    walls = sorted(r["wall_s"] for r in runs)
+    return {
+        **runs[-1],
+        "wall_s": statistics.median(walls),
+        "walls_s": walls,
+        "peak_mb": statistics.median(r["peak_mb"] for r in runs),
+    }
+
+
+def _measure_once(label: str, cmd: list[str], work: Path, ok: tuple[int, ...]) -> dict[str, Any]:
     out, err = work / f"{label}.stdout", work / f"{label}.stderr"
     wrapper = [sys.executable, "-c", WRAPPER, str(out), str(err), *cmd]
     done = subprocess.run(wrapper, capture_output=True, text=True, check=False)
@@ -669,12 +712,13 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
     work.mkdir(exist_ok=True)
     clean, faulty = out / "clean", out / "faulty"
     zhusan = zhusan_command()
+    k = args.repeat
     runs = {
         "zhusan_clean": measure(
-            "zhusan_clean", [*zhusan, "validate", str(clean), "--json"], work, (0, 1)
+            "zhusan_clean", [*zhusan, "validate", str(clean), "--json"], work, (0, 1), k
         ),
         "zhusan_faulty": measure(
-            "zhusan_faulty", [*zhusan, "validate", str(faulty), "--json"], work, (0, 1)
+            "zhusan_faulty", [*zhusan, "validate", str(faulty), "--json"], work, (0, 1), k
         ),
     }
     if not args.skip_frictionless:
@@ -691,10 +735,15 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         [sys.executable, "-c", FLOOR, str(figures_csv), str(figures_schema), newlines],
         work,
         (0,),
+        k,
     )
-    floor_rows = int(runs["pyarrow_floor"]["stdout"].read_text().strip() or 0)
-    if floor_rows != args.rows:
-        raise Crash(f"pyarrow_floor: read {floor_rows} rows, expected {args.rows}")
+    runs["pyarrow_floor_all"] = measure(
+        "pyarrow_floor_all", [sys.executable, "-c", FLOOR_ALL, str(clean), newlines], work, (0,), k
+    )
+    for name in ("pyarrow_floor", "pyarrow_floor_all"):
+        floor_rows = int(runs[name]["stdout"].read_text().strip() or 0)
+        if floor_rows != args.rows:
+            raise Crash(f"{name}: read {floor_rows} figures rows, expected {args.rows}")
 
     clean_report = read_report(runs["zhusan_clean"], "zhusan_clean")
     faulty_report = read_report(runs["zhusan_faulty"], "zhusan_faulty")
@@ -711,9 +760,10 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
     }
     for name, run in runs.items():
         result["runs"][name] = {
-            "command": " ".join(run["command"]) if name != "pyarrow_floor" else "pyarrow.csv",
+            "command": " ".join(run["command"]) if "floor" not in name else "pyarrow.csv",
             "exit": run["exit"],
             "wall_s": run["wall_s"],
+            "walls_s": run["walls_s"],
             "peak_mb": run["peak_mb"],
             "rows_per_s": args.rows / run["wall_s"] if run["wall_s"] else None,
             "peak_per_csv_mb": run["peak_mb"] / csv_mb if csv_mb else None,
@@ -721,6 +771,7 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
     zc = runs["zhusan_clean"]
     ratios = {
         "zhusan_over_pyarrow_floor": zc["wall_s"] / runs["pyarrow_floor"]["wall_s"],
+        "zhusan_over_pyarrow_floor_all": zc["wall_s"] / runs["pyarrow_floor_all"]["wall_s"],
         "frictionless_over_zhusan": (
             runs["frictionless_clean"]["wall_s"] / zc["wall_s"]
             if "frictionless_clean" in runs
@@ -729,6 +780,7 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         "zhusan_peak_over_csv_size": zc["peak_mb"] / csv_mb,
     }
     result["ratios"] = ratios
+    result["repeat"] = k
     result["clean"] = {
         "valid": clean_report.get("valid"),
         "exit": zc["exit"],
@@ -745,7 +797,33 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         "errors_by_code": faulty_report.get("errors_by_code"),
         **score(gen["truth"], faulty_report),
     }
+    result["targets"] = targets(result)
     return result
+
+
+def targets(r: dict[str, Any]) -> dict[str, str]:
+    """The issue's targets at this run's size, each 'met' or 'NOT met' with the figure."""
+    ra, f = r["ratios"], r["faulty"]
+
+    def say(ok: bool, figure: str) -> str:
+        return f"{'met' if ok else 'NOT met'} ({figure})"
+
+    out = {
+        "zhusan <= 2x the pyarrow floor": say(
+            ra["zhusan_over_pyarrow_floor"] <= 2, f"{ra['zhusan_over_pyarrow_floor']:.2f}x"
+        ),
+        "peak memory <= 3x the CSV": say(
+            ra["zhusan_peak_over_csv_size"] <= 3, f"{ra['zhusan_peak_over_csv_size']:.2f}x"
+        ),
+        "every planted fault found": say(
+            f["found"] == f["planted"], f"{f['found']} of {f['planted']}"
+        ),
+    }
+    if ra["frictionless_over_zhusan"] is not None:
+        out["frictionless >= 30x zhusan"] = say(
+            ra["frictionless_over_zhusan"] >= 30, f"{ra['frictionless_over_zhusan']:.1f}x"
+        )
+    return out
 
 
 def show(r: dict[str, Any]) -> None:
@@ -757,18 +835,24 @@ def show(r: dict[str, Any]) -> None:
         f"figures.csv {r['csv_mb']:.2f} MB, package {r['package_mb']:.2f} MB; "
         f"generated in {r['generate_s']:.2f} s under {r['out']}"
     )
+    print(f"median of {r['repeat']} runs each (frictionless: 1); every wall time in brackets")
     print(f"{'run':<20} {'exit':>4} {'wall s':>9} {'peak MB':>9} {'rows/s':>12} {'peak/CSV':>9}")
     for name, run in r["runs"].items():
+        walls = ", ".join(f"{w:.2f}" for w in run["walls_s"])
         print(
             f"{name:<20} {run['exit']:>4} {run['wall_s']:>9.3f} {run['peak_mb']:>9.1f} "
             f"{fmt(run['rows_per_s'], ',.0f'):>12} {fmt(run['peak_per_csv_mb'], '.1f'):>9}"
+            f"  [{walls}]"
         )
     ra = r["ratios"]
     print(
-        f"ratios: zhusan/pyarrow-floor {ra['zhusan_over_pyarrow_floor']:.1f}x, "
+        f"ratios: zhusan/pyarrow-floor {ra['zhusan_over_pyarrow_floor']:.1f}x "
+        f"(floor of every table: {ra['zhusan_over_pyarrow_floor_all']:.1f}x), "
         f"frictionless/zhusan {fmt(ra['frictionless_over_zhusan'], '.2f')}x, "
         f"zhusan peak memory / CSV size {ra['zhusan_peak_over_csv_size']:.1f}x"
     )
+    for target, met in targets(r).items():
+        print(f"  target {target}: {met}")
     c = r["clean"]
     print(
         f"clean: valid={c['valid']} exit={c['exit']} figures rows reported={c['rows_reported']} "
@@ -806,9 +890,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-frictionless", action="store_true", help="do not time frictionless validate"
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        metavar="K",
+        help="runs of each zhusan and floor command; the median is reported (default 3)",
+    )
     args = parser.parse_args(argv)
     if args.rows < 1:
         parser.error("--rows must be positive")
+    if args.repeat < 1:
+        parser.error("--repeat must be positive")
     try:
         result = run_all(args)
     except Crash as exc:
