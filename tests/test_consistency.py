@@ -15,6 +15,13 @@ def _messages(pkg: Path, code: str) -> list[str]:
     return [str(p) for p in zhusan.validate(pkg).problems if p.code == code]
 
 
+def _set_exact(pkg: Path, fid: str, number: str) -> None:
+    """Give figure ``fid`` the exact value ``number`` (value, lower and upper), hashes refreshed."""
+    for field in ("value", "lower", "upper"):
+        edit_cell(pkg, "figures", fid, field, number)
+    refresh_hashes(pkg)
+
+
 def test_bundled_findings_are_all_explained() -> None:
     """The bundled package has findings, and each one has an explanation."""
     found = zhusan.conflicts()
@@ -36,9 +43,7 @@ def test_changing_406_to_407_breaks_the_breakdown_of_595(pkg: Path, cli: Runner)
 def test_a_subset_above_its_whole_is_found(pkg: Path) -> None:
     """31 orphans of 406 children: 500 orphans are more than the children."""
     orphans = figure_id(pkg, "kylym-shamy-report", "31")
-    for field in ("value", "lower", "upper"):
-        edit_cell(pkg, "figures", orphans, field, "500")
-    refresh_hashes(pkg)
+    _set_exact(pkg, orphans, "500")
     (msg,) = [m for m in _messages(pkg, "unexplained-finding") if "subset-exceeds-whole" in m]
     assert f"{orphans} (kylym-shamy-report: exact 31)" in msg and "kylym-06" in msg
 
@@ -46,9 +51,7 @@ def test_a_subset_above_its_whole_is_found(pkg: Path) -> None:
 def test_non_exhaustive_parts_above_the_whole_are_found(pkg: Path) -> None:
     """'Most were women (157) and children (413)' of 607: 500 women would be too many."""
     women = figure_id(pkg, "wsj-oneal-op-ed", "157")
-    for field in ("value", "lower", "upper"):
-        edit_cell(pkg, "figures", women, field, "500")
-    refresh_hashes(pkg)
+    _set_exact(pkg, women, "500")
     msgs = [m for m in _messages(pkg, "unexplained-finding") if "parts-exceed-whole" in m]
     assert len(msgs) == 1 and "wsj-12" in msgs[0] and "157 + 413" in msgs[0]
 
@@ -56,9 +59,7 @@ def test_non_exhaustive_parts_above_the_whole_are_found(pkg: Path) -> None:
 def test_a_later_total_below_an_earlier_one_is_found(pkg: Path) -> None:
     """595 returned by June 2019, so 500 in June 2021 would be a cumulative decrease."""
     total = figure_id(pkg, "wsj-oneal-op-ed", "607")
-    for field in ("value", "lower", "upper"):
-        edit_cell(pkg, "figures", total, field, "500")
-    refresh_hashes(pkg)
+    _set_exact(pkg, total, "500")
     msgs = [m for m in _messages(pkg, "unexplained-finding") if "cumulative-decrease" in m]
     assert any(f"kylym-03+{total}" in m and "the later" in m for m in msgs), msgs
 

@@ -9,6 +9,15 @@ import zhusan
 from tests.conftest import Runner, edit_cell, figure_id, read_rows, refresh_hashes, write_rows
 
 
+def _validate_with(pkg: Path, cli: Runner, fid: str, field: str, value: str) -> tuple[int, str]:
+    """Set one figure cell, refresh hashes, validate: the edited row and the CLI's output."""
+    row = edit_cell(pkg, "figures", fid, field, value)
+    refresh_hashes(pkg)
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 1
+    return row, proc.stdout
+
+
 def _codes(pkg: Path) -> dict[str, list[str]]:
     report = zhusan.validate(pkg)
     out: dict[str, list[str]] = {}
@@ -32,22 +41,16 @@ def test_changed_seed_byte_fails_naming_the_source(pkg: Path, cli: Runner) -> No
 def test_unknown_source_id_fails_as_foreign_key(pkg: Path, cli: Runner) -> None:
     """A figure citing a source that does not exist is a broken foreign key."""
     fid = figure_id(pkg, "wsj-oneal-op-ed", "607")
-    row = edit_cell(pkg, "figures", fid, "source_id", "no-such-source")
-    refresh_hashes(pkg)
-    proc = cli("validate", str(pkg))
-    assert proc.returncode == 1
-    assert f"dataset/figures.csv row {row} field source_id: [foreign-key]" in proc.stdout
-    assert "'no-such-source' is not a source_id in sources" in proc.stdout
+    row, out = _validate_with(pkg, cli, fid, "source_id", "no-such-source")
+    assert f"dataset/figures.csv row {row} field source_id: [foreign-key]" in out
+    assert "'no-such-source' is not a source_id in sources" in out
 
 
 def test_wrong_typed_cell_fails_naming_row_and_field(pkg: Path, cli: Runner) -> None:
     """A word where a number belongs is a cell error at that row and field."""
     fid = figure_id(pkg, "kylym-shamy-report", "595")
-    row = edit_cell(pkg, "figures", fid, "value", "many")
-    refresh_hashes(pkg)
-    proc = cli("validate", str(pkg))
-    assert proc.returncode == 1
-    assert f"dataset/figures.csv row {row} field value: [cell-error]" in proc.stdout
+    row, out = _validate_with(pkg, cli, fid, "value", "many")
+    assert f"dataset/figures.csv row {row} field value: [cell-error]" in out
 
 
 def test_stale_resource_hash_fails(pkg: Path, cli: Runner) -> None:

@@ -108,6 +108,12 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_VALID
 
 
+def _path_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path", nargs="?", help="package folder or datapackage.json (default: bundled)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed so tests can check every command's help)."""
     parser = argparse.ArgumentParser(
@@ -126,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         "sha256, every resource against its hash, every quote against its source. Resources at "
         "http(s) URLs are refused unless --allow-remote is given.",
     )
-    p.add_argument("path", nargs="?", help="package folder or datapackage.json (default: bundled)")
+    _path_argument(p)
     p.add_argument(
         "--json",
         action="store_true",
@@ -152,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         "counted: returned people, children, women, men, prosecutions, then the rest. Exit 1 "
         "when a finding has no explanation.",
     )
-    c.add_argument("path", nargs="?", help="package folder or datapackage.json (default: bundled)")
+    _path_argument(c)
     c.add_argument("--json", action="store_true", help="print the list as JSON (zhusan.conflicts)")
     c.set_defaults(func=_cmd_conflicts)
     from zhusan.export import FORMATS
@@ -166,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
         "as formulas are neutralised with a leading quote). Nothing is written unless all is.",
     )
     e.add_argument("format", choices=FORMATS, help="the format to write")
-    e.add_argument("path", nargs="?", help="package folder or datapackage.json (default: bundled)")
+    _path_argument(e)
     e.add_argument("--out", required=True, help="folder to write into (created if missing)")
     e.set_defaults(func=_cmd_export)
     s = sub.add_parser(
@@ -189,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
         "with its quotes marked. Nothing is loaded from the network. OUT is replaced only when "
         "it is empty or a site written before; nothing is written unless all is.",
     )
-    w.add_argument("path", nargs="?", help="package folder or datapackage.json (default: bundled)")
+    _path_argument(w)
     w.add_argument("--out", required=True, help="folder to write the site into")
     w.set_defaults(func=_cmd_site)
     return parser
