@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import shutil
+import sys
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -28,10 +29,21 @@ DESCRIPTOR_VALUES = st.one_of(
 
 
 def _run(pkg: Path) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of ``zhusan validate``.
+
+    An exception that Python would print as "Exception ignored" (sys.unraisablehook) is added
+    to stderr as a traceback.
+    """
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["validate", str(pkg)])
-    return code, out.getvalue(), err.getvalue()
+    ignored: list[str] = []
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda u: ignored.append(f"Traceback: ignored {u.exc_type.__name__}")
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["validate", str(pkg)])
+    finally:
+        sys.unraisablehook = hook
+    return code, out.getvalue(), err.getvalue() + "".join(ignored)
 
 
 @st.composite

@@ -85,14 +85,28 @@ def test_an_enormous_descriptor_is_refused_unread(pkg: Path, cli: Runner) -> Non
 
 
 def test_non_utf8_bytes_are_reported_at_their_row(pkg: Path, cli: Runner) -> None:
-    """Latin-1 bytes in a CSV: exit 1, naming the file and the row after the last good one."""
+    """Latin-1 bytes in a CSV: exit 1, naming the file and the row that holds them."""
     path = pkg / "dataset" / "places.csv"
-    data = path.read_bytes().replace(b"Aqtau", "Aqt\xe0u".encode("latin-1"), 1)
-    path.write_bytes(data)
+    lines = path.read_bytes().splitlines(keepends=True)
+    at = len(lines) - 1  # the last row; the text decoder fails on a buffer read before row 2
+    lines[at] = lines[at].replace(b",", "\xe0,".encode("latin-1"), 1)
+    path.write_bytes(b"".join(lines))
     refresh_hashes(pkg)
     proc = cli("validate", str(pkg))
     assert proc.returncode == 1
-    assert "dataset/places.csv row" in proc.stdout and "[encoding] not UTF-8" in proc.stdout
+    assert f"dataset/places.csv row {at + 1}: [encoding] not UTF-8" in proc.stdout
+
+
+def test_a_short_row_of_non_utf8_bytes_prints_no_traceback(pkg: Path, cli: Runner) -> None:
+    """A row of the wrong width that is not UTF-8 either: its row named, stderr silent."""
+    path = pkg / "dataset" / "places.csv"
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines.insert(3, b"bad\xff,row\n")
+    path.write_bytes(b"".join(lines))
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 1
+    assert "dataset/places.csv row 4: [encoding] not UTF-8" in proc.stdout
+    assert proc.stderr == ""
 
 
 def test_bom_and_crlf_are_accepted(pkg: Path, cli: Runner) -> None:

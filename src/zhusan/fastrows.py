@@ -181,19 +181,20 @@ def _header(path: Path) -> list[str] | None:
     return next(csv.reader(io.StringIO(text, newline="")), None)
 
 
-def _batches(path: Path, header: list[str], bad_rows: list[int]) -> Any:
-    def invalid(_: Any) -> str:
-        bad_rows.append(1)  # the reference engine reports row widths row by row
-        return "skip"
+def _batches(path: Path, header: list[str]) -> Any:
+    """A streaming reader of every cell as a string.
 
+    A record of the wrong width (or a blank line) raises ``ArrowInvalid``, and the reference
+    engine, which reports row widths row by row, reads the table instead. No invalid-row handler
+    is set: pyarrow decodes the row's text for one before calling it, and a row that is not
+    UTF-8 would print an ignored exception's traceback on stderr.
+    """
     return pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(
             block_size=BLOCK_SIZE, use_threads=False, skip_rows=1, column_names=header
         ),
-        parse_options=pacsv.ParseOptions(
-            newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=invalid
-        ),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(
             column_types=dict.fromkeys(header, pa.string()),
             strings_can_be_null=False,
@@ -226,9 +227,9 @@ def _produce(reader: Any, out: queue.Queue[Any], stop: threading.Event) -> None:
     _put(out, _END, stop)
 
 
-def _parsed(path: Path, header: list[str], bad_rows: list[int]) -> Iterator[pa.RecordBatch]:
+def _parsed(path: Path, header: list[str]) -> Iterator[pa.RecordBatch]:
     """The record batches of a CSV, parsed one block ahead on a second thread."""
-    reader = _batches(path, header, bad_rows)
+    reader = _batches(path, header)
     out: queue.Queue[Any] = queue.Queue(maxsize=1)
     stop = threading.Event()
     worker = threading.Thread(target=_produce, args=(reader, out, stop), daemon=True)
@@ -271,10 +272,7 @@ def read_fast(
         keep = list(columns(name))
         flag = flag_expr(name)
         start = 2
-        bad_rows: list[int] = []
-        for batch in _parsed(path, header, bad_rows):
-            if bad_rows:
-                return None
+        for batch in _parsed(path, header):
             df = pl.from_arrow(batch)
             assert isinstance(df, pl.DataFrame)
             df = df.select(keep).with_columns(
@@ -286,8 +284,6 @@ def read_fast(
             df = _judge(name, df, flag, found)
             found += quote_problems(name, df, texts)
             frames.append(df.drop([c for c in DROPPED if name != "sources" and c in df.columns]))
-        if bad_rows:
-            return None
     except (_TooLong, _Fallback, pa.ArrowInvalid, UnicodeDecodeError) as exc:
         if isinstance(exc, _TooLong) or "straddling" in str(exc) or "block size" in str(exc):
             problems.append(

@@ -9,11 +9,12 @@ it flags. Both report the same problems; a differential test proves it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -201,10 +202,46 @@ def to_frame(name: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=empty_frame(name).schema, orient="row")
 
 
+def bad_utf8_row(path: Path) -> int:
+    """The record number (header = 1) that holds the first bytes of a file that are not UTF-8.
+
+    Read line by line and counted with the csv module, so quoted line breaks count as they do
+    when the table is read; memory stays one line.
+    """
+    at_start = True
+
+    def lines() -> Iterator[str]:
+        nonlocal at_start
+        with path.open("rb") as fh:
+            for raw in fh:
+                try:
+                    yield raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    head = raw[: exc.start].decode("utf-8")
+                    at_start = head == ""
+                    if head:
+                        yield head
+                    return
+
+    records = 0
+    with contextlib.suppress(csv.Error):
+        for _ in csv.reader(lines()):
+            records += 1
+    return records + 1 if at_start else records
+
+
 def read_records(
-    name: str, lines: Iterable[str], problems: list[Problem], keep_models: bool
+    name: str,
+    lines: Iterable[str],
+    problems: list[Problem],
+    keep_models: bool,
+    path: Path | None = None,
 ) -> TableRows:
-    """Validate every record of a table with pydantic (the reference engine)."""
+    """Validate every record of a table with pydantic (the reference engine).
+
+    ``path``, the file ``lines`` come from, is read again to name the row of bytes that are
+    not UTF-8 (the text decoder fails a whole buffer ahead of the rows).
+    """
     kinds = columns(name)
     out_rows: list[dict[str, Any]] = []
     models: dict[int, BaseModel] = {}
@@ -239,14 +276,8 @@ def read_records(
                     models[number] = model
             out_rows.append({**cells, "_row": number, "_ok": model is not None})
     except UnicodeDecodeError:
-        problems.append(
-            Problem(
-                "encoding",
-                f"not UTF-8 after row {number}: save the file as UTF-8",
-                name,
-                number + 1,
-            )
-        )
+        row = bad_utf8_row(path) if path is not None else number + 1
+        problems.append(Problem("encoding", "not UTF-8: save the file as UTF-8", name, max(row, 1)))
     except csv.Error as exc:
         problems.append(
             Problem("csv-syntax", f"unreadable CSV after row {number}: {exc}", name, number + 1)
@@ -337,7 +368,7 @@ def _read_tables(
             problems += found
         else:
             with path.open(encoding="utf-8-sig", newline="") as fh:
-                table = read_records(name, fh, problems, keep_models)
+                table = read_records(name, fh, problems, keep_models, path)
             problems += quote_problems(name, table.frame, texts)
             table.frame = table.frame.drop(
                 [c for c in DROPPED if name != "sources" and c in table.frame.columns]
