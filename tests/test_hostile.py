@@ -94,18 +94,20 @@ def test_non_utf8_bytes_are_reported_at_their_row(pkg: Path, cli: Runner) -> Non
     refresh_hashes(pkg)
     proc = cli("validate", str(pkg))
     assert proc.returncode == 1
-    assert f"dataset/places.csv row {at + 1}: [encoding] not UTF-8" in proc.stdout
+    assert f"dataset/places.csv row {at + 1} field place_id: [encoding] not UTF-8" in proc.stdout
 
 
 def test_a_short_row_of_non_utf8_bytes_prints_no_traceback(pkg: Path, cli: Runner) -> None:
-    """A row of the wrong width that is not UTF-8 either: its row named, stderr silent."""
+    """A short row that is not UTF-8 either: both named, later rows read, stderr silent."""
     path = pkg / "dataset" / "places.csv"
     lines = path.read_bytes().splitlines(keepends=True)
     lines.insert(3, b"bad\xff,row\n")
     path.write_bytes(b"".join(lines))
     proc = cli("validate", str(pkg))
     assert proc.returncode == 1
-    assert "dataset/places.csv row 4: [encoding] not UTF-8" in proc.stdout
+    assert "dataset/places.csv row 4 field place_id: [encoding] not UTF-8" in proc.stdout
+    assert "dataset/places.csv row 4: [row-width]" in proc.stdout
+    assert "[foreign-key]" not in proc.stdout  # every place after row 4 was read
     assert proc.stderr == ""
 
 

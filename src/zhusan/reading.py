@@ -9,12 +9,12 @@ it flags. Both report the same problems; a differential test proves it.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import functools
 import hashlib
+import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -202,45 +202,24 @@ def to_frame(name: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=empty_frame(name).schema, orient="row")
 
 
-def bad_utf8_row(path: Path) -> int:
-    """The record number (header = 1) that holds the first bytes of a file that are not UTF-8.
+#: Bytes that are not UTF-8, as the ``surrogateescape`` error handler decodes them.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+NOT_UTF8 = "not UTF-8: save the file as UTF-8"
 
-    Read line by line and counted with the csv module, so quoted line breaks count as they do
-    when the table is read; memory stays one line.
-    """
-    at_start = True
 
-    def lines() -> Iterator[str]:
-        nonlocal at_start
-        with path.open("rb") as fh:
-            for raw in fh:
-                try:
-                    yield raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    head = raw[: exc.start].decode("utf-8")
-                    at_start = head == ""
-                    if head:
-                        yield head
-                    return
-
-    records = 0
-    with contextlib.suppress(csv.Error):
-        for _ in csv.reader(lines()):
-            records += 1
-    return records + 1 if at_start else records
+def readable(cell: str) -> str:
+    """A cell read with ``surrogateescape``, its bytes that are not UTF-8 shown as U+FFFD."""
+    return cell.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def read_records(
-    name: str,
-    lines: Iterable[str],
-    problems: list[Problem],
-    keep_models: bool,
-    path: Path | None = None,
+    name: str, lines: Iterable[str], problems: list[Problem], keep_models: bool
 ) -> TableRows:
     """Validate every record of a table with pydantic (the reference engine).
 
-    ``path``, the file ``lines`` come from, is read again to name the row of bytes that are
-    not UTF-8 (the text decoder fails a whole buffer ahead of the rows).
+    ``lines`` of a file are decoded with ``surrogateescape``: a cell with bytes that are not
+    UTF-8 is an ``encoding`` problem at its row and field, its row is invalid, and the rows
+    after it are read as usual.
     """
     kinds = columns(name)
     out_rows: list[dict[str, Any]] = []
@@ -252,11 +231,21 @@ def read_records(
         if header is None:
             problems.append(Problem("empty-file", "the file is empty (no header row)", name))
             return TableRows(name, empty_frame(name))
+        if _NOT_UTF8.search("".join(header)):
+            problems.append(Problem("encoding", NOT_UTF8, name, 1))
+            return TableRows(name, empty_frame(name))
         header_problems = check_header(name, header)
         problems += header_problems
         if any(p.code != "extra-column" for p in header_problems):
             return TableRows(name, empty_frame(name))
         for number, rec in enumerate(records, start=2):
+            not_utf8 = bool(_NOT_UTF8.search("".join(rec)))
+            if not_utf8:
+                problems += [
+                    Problem("encoding", NOT_UTF8, name, number, h, readable(v))
+                    for h, v in zip([*header, *[None] * len(rec)], rec, strict=False)
+                    if _NOT_UTF8.search(v)
+                ]
             if len(rec) != len(header):
                 problems.append(
                     Problem(
@@ -267,6 +256,10 @@ def read_records(
                     )
                 )
                 continue
+            if not_utf8:
+                cells = {h: readable(v) for h, v in zip(header, rec, strict=True) if h in kinds}
+                out_rows.append({**cells, "_row": number, "_ok": False})
+                continue
             cells = {h: v for h, v in zip(header, rec, strict=True) if h in kinds}
             model, found = row_problems(name, number, cells)
             problems += found
@@ -275,9 +268,6 @@ def read_records(
                 if keep_models:
                     models[number] = model
             out_rows.append({**cells, "_row": number, "_ok": model is not None})
-    except UnicodeDecodeError:
-        row = bad_utf8_row(path) if path is not None else number + 1
-        problems.append(Problem("encoding", "not UTF-8: save the file as UTF-8", name, max(row, 1)))
     except csv.Error as exc:
         problems.append(
             Problem("csv-syntax", f"unreadable CSV after row {number}: {exc}", name, number + 1)
@@ -367,8 +357,8 @@ def _read_tables(
         if table is not None:
             problems += found
         else:
-            with path.open(encoding="utf-8-sig", newline="") as fh:
-                table = read_records(name, fh, problems, keep_models, path)
+            with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+                table = read_records(name, fh, problems, keep_models)
             problems += quote_problems(name, table.frame, texts)
             table.frame = table.frame.drop(
                 [c for c in DROPPED if name != "sources" and c in table.frame.columns]
