@@ -84,6 +84,18 @@ def test_an_enormous_descriptor_is_refused_unread(pkg: Path, cli: Runner) -> Non
     assert proc.returncode == 2 and "more than the" in _one_line(proc)
 
 
+def test_a_huge_archived_source_is_refused_unread(pkg: Path, cli: Runner) -> None:
+    """A seed over the size limit (a sparse file here): a seed-too-large problem, not a read."""
+    from zhusan.checks import MAX_SOURCE_BYTES
+
+    seed = pkg / "seeds" / "wsj-oneal-op-ed.txt"
+    with seed.open("r+b") as fh:
+        fh.truncate(MAX_SOURCE_BYTES + 1)
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 1 and proc.stderr == ""
+    assert "field path: [seed-too-large] archived source seeds/wsj-oneal-op-ed.txt" in proc.stdout
+
+
 def test_non_utf8_bytes_are_reported_at_their_row(pkg: Path, cli: Runner) -> None:
     """Latin-1 bytes in a CSV: exit 1, naming the file and the row that holds them."""
     path = pkg / "dataset" / "places.csv"

@@ -38,6 +38,10 @@ def _ok(pkg: Package, name: str, *columns: str) -> pl.DataFrame:
     return frame if ok.all() else frame.filter(ok)
 
 
+#: The largest archived source read (whole, into memory); a larger one is refused unread.
+MAX_SOURCE_BYTES = 64 << 20
+
+
 def source_texts(root: Path, sources: pl.DataFrame) -> tuple[dict[str, str], list[Problem]]:
     """Collapsed text of every archived source whose sha256 matches; problems for the rest."""
     texts: dict[str, str] = {}
@@ -50,6 +54,20 @@ def source_texts(root: Path, sources: pl.DataFrame) -> tuple[dict[str, str], lis
                 Problem(
                     "seed-missing",
                     f"archived source {row['path']} is missing",
+                    "sources",
+                    row["_row"],
+                    "path",
+                    row["path"],
+                )
+            )
+            continue
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            problems.append(
+                Problem(
+                    "seed-too-large",
+                    f"archived source {row['path']} has {size} bytes, more than the "
+                    f"{MAX_SOURCE_BYTES} read: refused unread",
                     "sources",
                     row["_row"],
                     "path",
