@@ -84,6 +84,18 @@ def test_an_enormous_descriptor_is_refused_unread(pkg: Path, cli: Runner) -> Non
     assert proc.returncode == 2 and "more than the" in _one_line(proc)
 
 
+def test_a_header_of_a_million_columns_is_refused_unread(pkg: Path, cli: Runner) -> None:
+    """1.5M repeated column names in 3 MB: one too-many-columns problem, in seconds."""
+    path = pkg / "dataset" / "places.csv"
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join([lines[0].rstrip(b"\n") + b",x" * 1_500_000 + b"\n", *lines[1:]]))
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 1 and proc.stderr == ""
+    assert "dataset/places.csv row 1: [too-many-columns] the header has 1500007 columns" in (
+        proc.stdout
+    )
+
+
 def test_a_huge_archived_source_is_refused_unread(pkg: Path, cli: Runner) -> None:
     """A seed over the size limit (a sparse file here): a seed-too-large problem, not a read."""
     from zhusan.checks import MAX_SOURCE_BYTES

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ from zhusan.tableschema import model_fields
 Engine = Literal["fast", "pydantic"]
 #: The longest line read (the fast engine's block size); longer ones are refused unread.
 MAX_RECORD = 16 << 20
+#: The most columns a table's header may have; a wider table is refused unread.
+MAX_COLUMNS = 1024
 #: Columns no check needs once quotes are checked; dropped to keep memory small.
 DROPPED = ("quote", "note")
 
@@ -146,12 +149,27 @@ def _too_long(path: Path, table: str) -> Problem | None:
 
 
 def check_header(name: str, header: list[str]) -> list[Problem]:
-    """Missing, extra and duplicate columns of a table's header row."""
+    """Missing, extra and duplicate columns of a table's header row.
+
+    A header of more than ``MAX_COLUMNS`` columns is one ``too-many-columns`` problem, and the
+    table is not read (every column past the schema's is an error anyway).
+    """
+    if len(header) > MAX_COLUMNS:
+        return [
+            Problem(
+                "too-many-columns",
+                f"the header has {len(header)} columns, more than the {MAX_COLUMNS} read: "
+                "the table is refused unread",
+                name,
+                1,
+            )
+        ]
     kinds = columns(name)
+    counts = Counter(header)
     out = [
         Problem("missing-column", "column is missing from the header", name, 1, f)
         for f in kinds
-        if f not in header
+        if f not in counts
     ]
     out += [
         Problem("extra-column", "column is not in the schema", name, 1, h)
@@ -160,7 +178,7 @@ def check_header(name: str, header: list[str]) -> list[Problem]:
     ]
     out += [
         Problem("duplicate-column", "column appears twice in the header", name, 1, h)
-        for h in sorted({h for h in header if header.count(h) > 1})
+        for h in sorted(h for h, n in counts.items() if n > 1)
     ]
     return out
 
