@@ -258,3 +258,17 @@ def test_a_200_mb_line_is_refused_with_little_memory(tmp_path: Path) -> None:
     used, stdout = peak("validate", str(pkg))
     assert "[record-too-long]" in stdout
     assert used - baseline < size / 4, (used, baseline, size)
+
+
+def test_the_readme_states_the_limits_the_code_enforces() -> None:
+    """Each size limit the README names is the one in the code (they are typed in both)."""
+    from zhusan.checks import MAX_SOURCE_BYTES
+    from zhusan.package import MAX_DESCRIPTOR_BYTES
+    from zhusan.reading import MAX_COLUMNS, MAX_RECORD
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    text = " ".join(readme.split())
+    assert f"descriptors over {MAX_DESCRIPTOR_BYTES >> 20} MiB" in text
+    assert f"lines over {MAX_RECORD >> 20} MiB" in text
+    assert f"headers of more than {MAX_COLUMNS:,} columns" in text
+    assert f"archived sources over {MAX_SOURCE_BYTES >> 20} MiB" in text
