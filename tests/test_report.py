@@ -50,6 +50,14 @@ def test_limit_errors_cuts_the_list_not_the_counts(cli: Runner, broken: Path) ->
     assert "more (--limit-errors)" in text
 
 
+@pytest.mark.parametrize("limit", ["-2", "two"])
+def test_a_limit_that_is_not_a_count_is_a_usage_error(cli: Runner, limit: str) -> None:
+    """--limit-errors -2 or two: exit 2 with argparse's one-line message, nothing validated."""
+    proc = cli("validate", "--limit-errors", limit)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert f"must be a whole number of zero or more, not '{limit}'" in proc.stderr
+
+
 def test_human_summary_counts_each_kind(cli: Runner, broken: Path) -> None:
     """The human report gives the number of problems of each kind before the list."""
     lines = cli("validate", str(broken)).stdout.splitlines()

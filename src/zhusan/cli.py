@@ -108,6 +108,17 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_VALID
 
 
+def _count(text: str) -> int:
+    """A whole number of zero or more (argparse reports the error with exit 2)."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number of zero or more, not {text!r}")
+    return n
+
+
 def _path_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "path", nargs="?", help="package folder or datapackage.json (default: bundled)"
@@ -139,7 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the report as JSON (the API's report; schema/validation-report.schema.json)",
     )
     p.add_argument(
-        "--limit-errors", type=int, metavar="N", help="list at most N errors (all are counted)"
+        "--limit-errors",
+        type=_count,
+        metavar="N",
+        help="list at most N errors (all are counted)",
     )
     p.add_argument(
         "--allow-remote",
