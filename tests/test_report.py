@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -65,7 +66,42 @@ def test_human_summary_counts_each_kind(cli: Runner, broken: Path) -> None:
 
 
 def test_progress_is_reported_per_table() -> None:
-    """A progress callback hears of every table the fast engine reads."""
-    seen: dict[str, int] = {}
-    zhusan.validate(progress=lambda table, rows: seen.__setitem__(table, rows))
-    assert seen["figures"] == len(zhusan.load().figures)
+    """A progress callback hears of every table, its rows and the share of its file read."""
+    seen: dict[str, list[tuple[int, float]]] = {}
+    zhusan.validate(progress=lambda t, rows, done: seen.setdefault(t, []).append((rows, done)))
+    assert seen["figures"][-1] == (len(zhusan.load().figures), 1.0)
+    shares = [done for calls in seen.values() for _, done in calls]
+    assert all(0 < done <= 1 for done in shares), shares
+
+
+def test_a_terminal_sees_a_progress_bar_on_stderr(tmp_path: Path) -> None:
+    """With stderr a terminal, validate draws a bar with a percentage, then clears it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    proc = subprocess.run(
+        [sys.executable, "-m", "zhusan", "validate"],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    os.close(follower)
+    drawn = b""
+    with contextlib.suppress(OSError):  # Linux raises EIO once the terminal is drained
+        while chunk := os.read(leader, 1 << 16):
+            drawn += chunk
+    os.close(leader)
+    assert proc.returncode == 0 and proc.stdout.startswith(b"VALID")
+    assert b"figures        [########################] 100%" in drawn, drawn[-300:]
+    assert drawn.endswith(b"\r"), "the bar is cleared before the report"
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(cli: Runner) -> None:
+    """Piped or redirected, stderr stays empty on success."""
+    proc = cli("validate")
+    assert proc.returncode == 0 and proc.stderr == ""

@@ -62,13 +62,14 @@ class Dataset:
 def validate(
     path: str | os.PathLike[str] | None = None,
     engine: Engine = "fast",
-    progress: Callable[[str, int], None] | None = None,
+    progress: Callable[[str, int, float], None] | None = None,
     allow_remote: bool = False,
 ) -> Report:
     """Validate the bundled package (``path`` None) or the one at ``path`` (folder or descriptor).
 
     ``engine`` "fast" checks whole columns at once; "pydantic" validates every row with its
-    model. Both find the same problems. ``progress(table, rows)`` is called as rows are read.
+    model. Both find the same problems. ``progress(table, rows, fraction)`` is called as rows
+    are read (``fraction``: the share of the table's file read so far).
     Resources at http(s) URLs are fetched only with ``allow_remote`` (see ``zhusan.remote``).
     Raises ``UnusableInput`` when the package cannot be read.
     """

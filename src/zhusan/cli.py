@@ -26,8 +26,11 @@ from zhusan.remote import MAX_REMOTE_BYTES
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
-def _progress(table: str, rows: int) -> None:
-    sys.stderr.write(f"\r  reading {table}: {rows:,} rows   ")
+def _progress(table: str, rows: int, fraction: float) -> None:
+    width = 24
+    filled = round(fraction * width)
+    bar = "#" * filled + "-" * (width - filled)
+    sys.stderr.write(f"\r  {table:<14} [{bar}] {fraction:>4.0%}  {rows:,} rows   ")
     sys.stderr.flush()
 
 
@@ -37,7 +40,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         args.path, progress=_progress if tty else None, allow_remote=args.allow_remote
     )
     if tty:
-        sys.stderr.write("\r" + " " * 60 + "\r")
+        sys.stderr.write("\r" + " " * 72 + "\r")
     if args.json:
         print(json.dumps(report.to_dict(args.limit_errors), indent=2, ensure_ascii=False))
     else:

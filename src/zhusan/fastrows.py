@@ -249,7 +249,7 @@ def read_fast(
     path: Path,
     problems: list[Problem],
     texts: dict[str, str],
-    progress: Callable[[str, int], None] | None = None,
+    progress: Callable[[str, int, float], None] | None = None,
 ) -> TableRows | None:
     """Validate a table column-wise; None when the reference engine must read it instead.
 
@@ -272,15 +272,16 @@ def read_fast(
         keep = list(columns(name))
         flag = flag_expr(name)
         start = 2
-        for batch in _parsed(path, header):
+        size = max(path.stat().st_size, 1)
+        for blocks, batch in enumerate(_parsed(path, header), start=1):
             df = pl.from_arrow(batch)
             assert isinstance(df, pl.DataFrame)
             df = df.select(keep).with_columns(
                 _row=pl.int_range(start, start + df.height, dtype=pl.Int64), _ok=pl.lit(True)
             )
             start += df.height
-            if progress is not None:
-                progress(name, start - 2)
+            if progress is not None:  # a batch a block: the blocks parsed tell the bytes read
+                progress(name, start - 2, min(blocks * BLOCK_SIZE / size, 1.0))
             df = _judge(name, df, flag, found)
             found += quote_problems(name, df, texts)
             frames.append(df.drop([c for c in DROPPED if name != "sources" and c in df.columns]))

@@ -302,7 +302,7 @@ def read_package(
     descriptor_path: Path,
     engine: Engine = "fast",
     keep_models: bool = False,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Callable[[str, int, float], None] | None = None,
     allow_remote: bool = False,
     max_remote_bytes: int = MAX_REMOTE_BYTES,
 ) -> Package:
@@ -340,7 +340,7 @@ def _read_tables(
     paths: dict[str, Path],
     engine: Engine,
     keep_models: bool,
-    progress: Callable[[str, int], None] | None,
+    progress: Callable[[str, int, float], None] | None,
 ) -> Package:
     from zhusan.checks import quote_problems, source_texts
     from zhusan.fastrows import read_fast
