@@ -9,6 +9,7 @@ it flags. Both report the same problems; a differential test proves it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
@@ -315,21 +316,21 @@ def read_package(
     root = descriptor_path.parent
     resources = _resource_map(descriptor)
     urls = {n: resources[n]["path"] for n in TABLES if is_remote(resources.get(n, {}).get("path"))}
-    for name, url in urls.items():
-        if not allow_remote:
-            raise UnusableInput(
-                f"resource {name!r}: path {url!r} is remote; nothing was fetched "
-                "(pass --allow-remote, or allow_remote=True, to fetch it)"
-            )
+    if urls and not allow_remote:
+        name, url = next(iter(urls.items()))
+        raise UnusableInput(
+            f"resource {name!r}: path {url!r} is remote; nothing was fetched "
+            "(pass --allow-remote, or allow_remote=True, to fetch it)"
+        )
     paths = {
         n: safe_resource_path(root, resources[n].get("path"), n)
         for n in TABLES
         if n in resources and n not in urls
     }
-    if not urls:
-        return _read_tables(root, descriptor, resources, paths, engine, keep_models, progress)
-    with tempfile.TemporaryDirectory(prefix="zhusan-remote-") as tmp:
-        paths |= fetch_all(urls, Path(tmp), max_remote_bytes)
+    with contextlib.ExitStack() as stack:
+        if urls:  # downloaded into a folder that lives as long as the tables are read
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="zhusan-remote-"))
+            paths |= fetch_all(urls, Path(tmp), max_remote_bytes)
         return _read_tables(root, descriptor, resources, paths, engine, keep_models, progress)
 
 
