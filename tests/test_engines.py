@@ -11,13 +11,17 @@ import io
 from pathlib import Path
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import read_rows
+from zhusan import csvrows, fastrows
+from zhusan.csvrows import read_csv_rows
 from zhusan.fastrows import read_fast
 from zhusan.package import bundled_root
 from zhusan.reading import DROPPED, read_records
+from zhusan.report import Problem
 
 TABLES = ("figures", "events", "mentions", "people", "sources")
 ROWS = {t: read_rows(bundled_root() / "dataset" / f"{t}.csv") for t in TABLES}
@@ -147,3 +151,87 @@ def test_a_planted_fault_is_found_by_the_fast_engine(tmp_path: Path) -> None:
     rows[5]["value"] = "many"
     (sp, _), (fp, _) = _both("figures", _csv(rows), tmp_path)
     assert fp == sp and [(p.row, p.field, p.code) for p in fp] == [(7, "value", "cell-error")]  # type: ignore[attr-defined]
+
+
+@st.composite
+def broken_records(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A table with broken cells and records: blank, short, long, not UTF-8, a stray quote."""
+    table, text = draw(broken_table())
+    lines = text.encode("utf-8").split(b"\n")
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["blank", "short", "long", "bytes", "quote"]))
+        i = draw(st.integers(1, len(lines) - 1))
+        if kind == "blank":
+            lines.insert(i, b"")
+        elif kind == "short":
+            lines[i] = lines[i].rpartition(b",")[0]
+        elif kind == "long":
+            lines[i] += b",extra"
+        elif kind == "bytes":
+            k = draw(st.integers(0, len(lines[i])))
+            lines[i] = (
+                lines[i][:k]
+                + draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80"]))
+                + lines[i][k:]
+            )
+        else:
+            lines[i] = b'"' + lines[i]
+    return table, b"\n".join(lines)
+
+
+def _reference_and_csv_path(table: str, data: bytes, tmp: Path) -> tuple[object, object]:
+    path = tmp / f"{table}.csv"
+    path.write_bytes(data)
+    slow_problems: list[Problem] = []
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+        slow = read_records(table, fh, slow_problems, keep_models=False)
+    fast_problems: list[Problem] = []
+    fast = read_csv_rows(table, path, fast_problems, {})
+    keep = [c for c in slow.frame.columns if table == "sources" or c not in DROPPED]
+    key = lambda p: (p.row or 0, p.field or "", p.code, p.message)  # noqa: E731
+    return (
+        (sorted(slow_problems, key=key), slow.frame.select(keep).sort("_row")),
+        (sorted(fast_problems, key=key), fast.frame.select(keep).sort("_row")),
+    )
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=broken_records())
+def test_the_csv_path_agrees_with_the_reference_on_broken_records(
+    case: tuple[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files pyarrow refuses are read by csv and checked by polars: the reference's problems."""
+    monkeypatch.setattr(csvrows, "CHUNK_ROWS", 7)  # many chunks, so their seams are tested
+    table, data = case
+    (sp, sf), (fp, ff) = _reference_and_csv_path(table, data, tmp_path)
+    assert sp == fp
+    assert isinstance(sf, pl.DataFrame) and sf.equals(ff), _diff(sf, ff)
+
+
+def test_a_blank_line_costs_pydantic_only_the_flagged_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One blank line no longer sends every row of the table through pydantic."""
+    calls: list[int] = []
+    real = fastrows.row_problems
+
+    def counted(name: str, number: int, cells: dict[str, str]) -> object:
+        calls.append(number)
+        return real(name, number, cells)
+
+    monkeypatch.setattr(fastrows, "row_problems", counted)
+    rows = [dict(r) for r in ROWS["figures"]]
+    rows[3]["value"] = "many"
+    clean, blank = tmp_path / "clean" / "figures.csv", tmp_path / "blank" / "figures.csv"
+    for path, tail in ((clean, ""), (blank, "\n")):
+        path.parent.mkdir()
+        path.write_text(_csv(rows) + tail, encoding="utf-8", newline="")
+    assert read_fast("figures", clean, [], {}) is not None
+    by_pyarrow, calls[:] = list(calls), []
+    problems: list[Problem] = []
+    assert read_fast("figures", blank, problems, {}) is None  # pyarrow refuses the blank line
+    read_csv_rows("figures", blank, problems, {})
+    assert calls == by_pyarrow and 5 in calls and len(calls) < len(rows)
+    assert [p.row for p in problems if p.code == "row-width"] == [len(rows) + 2]

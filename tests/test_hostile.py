@@ -263,8 +263,10 @@ def test_a_200_mb_line_is_refused_with_little_memory(tmp_path: Path) -> None:
 def test_the_readme_states_the_limits_the_code_enforces() -> None:
     """Each size limit the README names is the one in the code (they are typed in both)."""
     from zhusan.checks import MAX_SOURCE_BYTES
+    from zhusan.csvrows import CHUNK_ROWS
     from zhusan.package import MAX_DESCRIPTOR_BYTES
     from zhusan.reading import MAX_COLUMNS, MAX_RECORD
+    from zhusan.report import MAX_PER_CODE
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     text = " ".join(readme.split())
@@ -272,3 +274,5 @@ def test_the_readme_states_the_limits_the_code_enforces() -> None:
     assert f"lines over {MAX_RECORD >> 20} MiB" in text
     assert f"headers of more than {MAX_COLUMNS:,} columns" in text
     assert f"archived sources over {MAX_SOURCE_BYTES >> 20} MiB" in text
+    assert f"keeps the first {MAX_PER_CODE:,} problems" in text
+    assert f"in chunks of {CHUNK_ROWS:,} records" in text

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections import Counter
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 import zhusan
-from tests.conftest import Runner, edit_cell, figure_id, load_json, refresh_hashes
+from tests.conftest import (
+    Runner,
+    edit_cell,
+    figure_id,
+    load_json,
+    read_rows,
+    refresh_hashes,
+    write_rows,
+)
 from zhusan.package import bundled_root
+from zhusan.report import Problem, Problems
 
 SCHEMA = json.loads((bundled_root() / "schema" / "validation-report.schema.json").read_text())
 
@@ -105,3 +115,53 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(cli: Runner) -> None:
     """Piped or redirected, stderr stays empty on success."""
     proc = cli("validate")
     assert proc.returncode == 0 and proc.stderr == ""
+
+
+def test_problems_past_the_cap_are_counted_not_kept() -> None:
+    """Of one code in one table the first N are kept; the rest are counted, and merge."""
+    many = Problems(3)
+    for row in range(2, 12):
+        many.append(Problem("cell-error", "bad", "figures", row, "value"))
+    many.append(Problem("cell-error", "bad", "events", 2, "start"))
+    assert [(p.table, p.row) for p in many] == [
+        ("figures", 2), ("figures", 3), ("figures", 4), ("events", 2)
+    ]  # fmt: skip
+    assert many.dropped == {"cell-error": 7}
+    merged = Problems(3)
+    merged += many
+    assert len(merged) == 4 and merged.dropped == {"cell-error": 7}
+
+
+def test_max_per_code_bounds_the_list_and_keeps_the_counts(broken: Path, cli: Runner) -> None:
+    """With --max-per-code 1 the report lists one cell-error and still counts all three."""
+    full = zhusan.validate(broken, max_per_code=None)
+    capped = zhusan.validate(broken, max_per_code=1)
+    assert not capped.valid and capped.error_count == full.error_count >= 3
+    assert capped.by_code() == full.by_code()
+    assert [p for p in capped.problems if p.code == "cell-error"] == [
+        p for p in full.problems if p.code == "cell-error"
+    ][:1]
+    data = capped.to_dict()
+    assert data["errors_truncated"] is True and len(data["errors"]) < data["error_count"]
+    jsonschema.validate(data, SCHEMA)
+    out = cli("validate", str(broken), "--json", "--max-per-code", "1")
+    assert out.returncode == 1 and load_json(out.stdout) == data
+    assert (
+        "not kept: past the first --max-per-code"
+        in cli("validate", str(broken), "--max-per-code", "1").stdout
+    )
+
+
+def test_a_flood_of_bad_cells_keeps_memory_bounded(pkg: Path) -> None:
+    """Every figure's value broken: each (table, code) keeps at most the cap, all are counted."""
+    rows = read_rows(pkg / "dataset" / "figures.csv")
+    for row in rows:
+        row["value"] = "many"
+        row["unit"] = "bad"
+    write_rows(pkg / "dataset" / "figures.csv", rows)
+    refresh_hashes(pkg)
+    report = zhusan.validate(pkg, max_per_code=5)
+    kept = Counter((p.table, p.code) for p in report.problems)
+    assert max(kept.values()) == 5
+    assert report.by_code()["cell-error"] >= 2 * len(rows)
+    assert report.error_count == len(report.problems) + sum(report.dropped.values())

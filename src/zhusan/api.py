@@ -26,7 +26,7 @@ from zhusan.models import (
 )
 from zhusan.package import resolve
 from zhusan.reading import Engine, read_package
-from zhusan.report import Problem, Report
+from zhusan.report import MAX_PER_CODE, Problem, Problems, Report
 
 _ORDER = {name: i for i, name in enumerate(TABLES)}
 
@@ -64,19 +64,35 @@ def validate(
     engine: Engine = "fast",
     progress: Callable[[str, int, float], None] | None = None,
     allow_remote: bool = False,
+    max_per_code: int | None = MAX_PER_CODE,
 ) -> Report:
     """Validate the bundled package (``path`` None) or the one at ``path`` (folder or descriptor).
 
     ``engine`` "fast" checks whole columns at once; "pydantic" validates every row with its
     model. Both find the same problems. ``progress(table, rows, fraction)`` is called as rows
     are read (``fraction``: the share of the table's file read so far).
+
     Resources at http(s) URLs are fetched only with ``allow_remote`` (see ``zhusan.remote``).
+    Of each code in each table, the report keeps the first ``max_per_code`` problems (None:
+    all) and counts the rest, so memory stays bounded however many cells are wrong.
     Raises ``UnusableInput`` when the package cannot be read.
     """
     descriptor = resolve(path)
-    pkg = read_package(descriptor, engine=engine, progress=progress, allow_remote=allow_remote)
-    report = Report(str(descriptor), {n: t.frame.height for n, t in pkg.tables.items()})
-    problems = [*pkg.problems, *run_checks(pkg)]
+    pkg = read_package(
+        descriptor,
+        engine=engine,
+        progress=progress,
+        allow_remote=allow_remote,
+        max_per_code=max_per_code,
+    )
+    problems = Problems(max_per_code)
+    problems += pkg.problems
+    problems += run_checks(pkg, max_per_code)
+    report = Report(
+        str(descriptor),
+        {n: t.frame.height for n, t in pkg.tables.items()},
+        dropped=dict(sorted(problems.dropped.items())),
+    )
     report.problems.extend(sorted(problems, key=_key))
     return report
 
@@ -89,8 +105,9 @@ def load(path: str | os.PathLike[str] | None = None) -> Dataset:
     descriptor = resolve(path)
     pkg = read_package(descriptor, engine="pydantic", keep_models=True)
     if pkg.problems:
-        report = Report(str(descriptor), {n: t.frame.height for n, t in pkg.tables.items()})
-        report.problems.extend(pkg.problems)
+        rows = {n: t.frame.height for n, t in pkg.tables.items()}
+        dropped = getattr(pkg.problems, "dropped", {})
+        report = Report(str(descriptor), rows, list(pkg.problems), dict(dropped))
         raise InvalidPackage(report)
     tables = {f.name: tuple(pkg.tables[f.name].models.values()) for f in fields(Dataset)}
     return Dataset(**tables)  # type: ignore[arg-type]

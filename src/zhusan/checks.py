@@ -16,7 +16,7 @@ from zhusan.consistency import FIGURE_COLUMNS, finding_frame, findings_of, spell
 from zhusan.intervals import VAGUE, interval_exprs
 from zhusan.models import TABLES
 from zhusan.reading import Package
-from zhusan.report import Problem
+from zhusan.report import MAX_PER_CODE, Problem, Problems
 
 #: Tables whose rows carry a quote from their source, and the column that names the source.
 QUOTED = {"figures": "quote", "mentions": "quote", "roles": "quote", "sources": "disclosure_quote"}
@@ -337,16 +337,21 @@ def check_findings(pkg: Package) -> Iterator[Problem]:
 CHECKS = (check_keys, check_aliases, check_attested, check_intervals, check_links, check_findings)
 
 
-def run_checks(pkg: Package) -> list[Problem]:
-    """Every check of this module, in a stable order.
+def run_checks(pkg: Package, max_per_code: int | None = MAX_PER_CODE) -> Problems:
+    """Every check of this module, in a stable order; at most ``max_per_code`` kept per code.
 
     The checks only read the frames, and polars releases the GIL, so they run side by side;
     the longest (the consistency findings) starts first.
     """
 
-    def run(check: Callable[[Package], Iterator[Problem]]) -> list[Problem]:
-        return list(check(pkg))
+    def run(check: Callable[[Package], Iterator[Problem]]) -> Problems:
+        found = Problems(max_per_code)
+        found.extend(check(pkg))
+        return found
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         done = list(reversed(list(pool.map(run, reversed(CHECKS)))))
-    return [p for found in done for p in found]
+    out = Problems(max_per_code)
+    for found in done:
+        out += found
+    return out

@@ -22,6 +22,7 @@ from zhusan.package import (
     write_atomic,
 )
 from zhusan.remote import MAX_REMOTE_BYTES
+from zhusan.report import MAX_PER_CODE
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -37,7 +38,10 @@ def _progress(table: str, rows: int, fraction: float) -> None:
 def _cmd_validate(args: argparse.Namespace) -> int:
     tty = sys.stderr.isatty() and not args.json
     report = validate(
-        args.path, progress=_progress if tty else None, allow_remote=args.allow_remote
+        args.path,
+        progress=_progress if tty else None,
+        allow_remote=args.allow_remote,
+        max_per_code=args.max_per_code,
     )
     if tty:
         sys.stderr.write("\r" + " " * 72 + "\r")
@@ -157,6 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=_count,
         metavar="N",
         help="list at most N errors (all are counted)",
+    )
+    p.add_argument(
+        "--max-per-code",
+        type=_count,
+        metavar="N",
+        default=MAX_PER_CODE,
+        help=f"keep the first N problems of each code in each table and only count the rest, "
+        f"so memory stays bounded (default {MAX_PER_CODE:,})",
     )
     p.add_argument(
         "--allow-remote",

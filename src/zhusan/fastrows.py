@@ -36,7 +36,7 @@ from zhusan.reading import (
     empty_frame,
     row_problems,
 )
-from zhusan.report import Problem
+from zhusan.report import Problem, Problems
 from zhusan.tableschema import model_fields
 
 # jemalloc hands freed blocks back sooner: the lowest peak memory measured here.
@@ -257,9 +257,8 @@ def read_fast(
     UTF-8, a record of the wrong width or a blank line, an unreadable header. A record longer
     than the block size gives ``record-too-long`` and an empty table.
     """
-    from zhusan.checks import quote_problems
-
-    found: list[Problem] = []
+    # Kept apart until the table is read through: a fallback discards them.
+    found = Problems(problems.limit if isinstance(problems, Problems) else None)
     frames: list[pl.DataFrame] = []
     try:
         header = _header(path)
@@ -282,9 +281,7 @@ def read_fast(
             start += df.height
             if progress is not None:  # a batch a block: the blocks parsed tell the bytes read
                 progress(name, start - 2, min(blocks * BLOCK_SIZE / size, 1.0))
-            df = _judge(name, df, flag, found)
-            found += quote_problems(name, df, texts)
-            frames.append(df.drop([c for c in DROPPED if name != "sources" and c in df.columns]))
+            frames.append(checked(name, judge(name, df, flag, found), found, texts))
     except (_TooLong, _Fallback, pa.ArrowInvalid, UnicodeDecodeError) as exc:
         if isinstance(exc, _TooLong) or "straddling" in str(exc) or "block size" in str(exc):
             problems.append(
@@ -297,24 +294,46 @@ def read_fast(
             return TableRows(name, empty_frame(name))
         return None
     problems += found
+    return joined(name, frames)
+
+
+def checked(
+    name: str, df: pl.DataFrame, problems: list[Problem], texts: dict[str, str]
+) -> pl.DataFrame:
+    """A judged block after its quotes are checked, without the columns no later check needs."""
+    from zhusan.checks import quote_problems
+
+    problems += quote_problems(name, df, texts)
+    return df.drop([c for c in DROPPED if name != "sources" and c in df.columns])
+
+
+def joined(name: str, frames: list[pl.DataFrame]) -> TableRows:
+    """The table of the checked blocks (``checked``), in file order."""
     if not frames:
-        return TableRows(
-            name,
-            empty_frame(name).drop(
-                [c for c in DROPPED if name != "sources" and c in columns(name)]
-            ),
-        )
+        return TableRows(name, checked(name, empty_frame(name), [], {}))
     return TableRows(name, pl.concat(frames))
 
 
-def _judge(name: str, df: pl.DataFrame, flag: pl.Expr, found: list[Problem]) -> pl.DataFrame:
-    """Run pydantic on the flagged rows; mark the invalid ones and normalise the valid ones."""
-    flagged = df.filter(flag)
+def judge(
+    name: str,
+    df: pl.DataFrame,
+    flag: pl.Expr,
+    found: list[Problem],
+    blank_lines: bool = True,
+) -> pl.DataFrame:
+    """Run pydantic on the flagged rows; mark the invalid ones and normalise the valid ones.
+
+    Only rows still ``_ok`` are judged. ``blank_lines``: pyarrow reads a blank line as a
+    record of empty cells, so such a record sends the table to ``zhusan.csvrows``, which
+    reports it as a blank line.
+    """
+    flagged = df.filter(pl.col("_ok") & flag)
     if flagged.height == 0:
         return df
     names = [c for c in df.columns if c not in ("_row", "_ok")]
-    if flagged.select(pl.all_horizontal([pl.col(c) == "" for c in names]).any()).item():
-        raise _Fallback  # a blank line: the reference engine reports it as a row of no cells
+    blank = pl.all_horizontal([pl.col(c) == "" for c in names]).any()
+    if blank_lines and flagged.select(blank).item():
+        raise _Fallback  # a blank line, or a record of empty cells: only csv tells them apart
     fixes: list[dict[str, Any]] = []
     for row in flagged.iter_rows(named=True):
         number = row.pop("_row")

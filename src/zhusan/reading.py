@@ -16,7 +16,7 @@ import hashlib
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -29,7 +29,7 @@ from zhusan.csvio import format_cell, parse_cell
 from zhusan.models import TABLES
 from zhusan.package import UnusableInput, read_descriptor
 from zhusan.remote import MAX_REMOTE_BYTES, fetch_all, is_remote
-from zhusan.report import Problem
+from zhusan.report import MAX_PER_CODE, Problem, Problems
 from zhusan.tableschema import model_fields
 
 Engine = Literal["fast", "pydantic"]
@@ -231,40 +231,44 @@ def readable(cell: str) -> str:
     return cell.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def read_records(
-    name: str, lines: Iterable[str], problems: list[Problem], keep_models: bool
-) -> TableRows:
-    """Validate every record of a table with pydantic (the reference engine).
+def records(
+    name: str, lines: Iterable[str], problems: list[Problem]
+) -> Iterator[tuple[int, tuple[str, ...], bool, int]]:
+    """The records of a table's CSV as ``(row, cells, utf8, size)``, checked record by record.
 
-    ``lines`` of a file are decoded with ``surrogateescape``: a cell with bytes that are not
-    UTF-8 is an ``encoding`` problem at its row and field, its row is invalid, and the rows
-    after it are read as usual.
+    ``cells`` holds the schema's columns, in ``columns(name)`` order; ``size`` is the number of
+    characters of the record. Problems of the file's structure go to ``problems``: an empty file,
+    a header that is not UTF-8 or that misses columns, a record of the wrong width (not
+    yielded), a cell that is not UTF-8 (``lines`` are decoded with ``surrogateescape``: the
+    record is yielded with ``utf8`` False and its cells readable), CSV that cannot be parsed
+    (reading stops there).
     """
-    kinds = columns(name)
-    out_rows: list[dict[str, Any]] = []
-    models: dict[int, BaseModel] = {}
-    records = csv.reader(lines)
+    reader = csv.reader(lines)
     number = 1
     try:
-        header = next(records, None)
+        header = next(reader, None)
         if header is None:
             problems.append(Problem("empty-file", "the file is empty (no header row)", name))
-            return TableRows(name, empty_frame(name))
+            return
         if _NOT_UTF8.search("".join(header)):
             problems.append(Problem("encoding", NOT_UTF8, name, 1))
-            return TableRows(name, empty_frame(name))
+            return
         header_problems = check_header(name, header)
         problems += header_problems
         if any(p.code != "extra-column" for p in header_problems):
-            return TableRows(name, empty_frame(name))
-        for number, rec in enumerate(records, start=2):
-            not_utf8 = bool(_NOT_UTF8.search("".join(rec)))
-            if not_utf8:
+            return
+        at = [header.index(c) for c in columns(name)]
+        for number, rec in enumerate(reader, start=2):
+            text = "".join(rec)
+            if not text.isascii() and _NOT_UTF8.search(text):
                 problems += [
                     Problem("encoding", NOT_UTF8, name, number, h, readable(v))
                     for h, v in zip([*header, *[None] * len(rec)], rec, strict=False)
                     if _NOT_UTF8.search(v)
                 ]
+                if len(rec) == len(header):
+                    yield number, tuple(readable(rec[i]) for i in at), False, len(text)
+                    continue
             if len(rec) != len(header):
                 problems.append(
                     Problem(
@@ -275,22 +279,32 @@ def read_records(
                     )
                 )
                 continue
-            if not_utf8:
-                cells = {h: readable(v) for h, v in zip(header, rec, strict=True) if h in kinds}
-                out_rows.append({**cells, "_row": number, "_ok": False})
-                continue
-            cells = {h: v for h, v in zip(header, rec, strict=True) if h in kinds}
-            model, found = row_problems(name, number, cells)
-            problems += found
-            if model is not None:
-                cells = canonical(name, model)
-                if keep_models:
-                    models[number] = model
-            out_rows.append({**cells, "_row": number, "_ok": model is not None})
+            yield number, tuple([rec[i] for i in at]), True, len(text)
     except csv.Error as exc:
         problems.append(
             Problem("csv-syntax", f"unreadable CSV after row {number}: {exc}", name, number + 1)
         )
+
+
+def read_records(
+    name: str, lines: Iterable[str], problems: list[Problem], keep_models: bool
+) -> TableRows:
+    """Validate every record of a table with pydantic (the reference engine; see ``records``)."""
+    names = list(columns(name))
+    out_rows: list[dict[str, Any]] = []
+    models: dict[int, BaseModel] = {}
+    for number, values, utf8, _ in records(name, lines, problems):
+        cells = dict(zip(names, values, strict=True))
+        if not utf8:
+            out_rows.append({**cells, "_row": number, "_ok": False})
+            continue
+        model, found = row_problems(name, number, cells)
+        problems += found
+        if model is not None:
+            cells = canonical(name, model)
+            if keep_models:
+                models[number] = model
+        out_rows.append({**cells, "_row": number, "_ok": model is not None})
     return TableRows(name, to_frame(name, out_rows), models)
 
 
@@ -306,11 +320,13 @@ def read_package(
     progress: Callable[[str, int, float], None] | None = None,
     allow_remote: bool = False,
     max_remote_bytes: int = MAX_REMOTE_BYTES,
+    max_per_code: int | None = MAX_PER_CODE,
 ) -> Package:
     """Read the descriptor and every table; problems collected, UnusableInput raised.
 
     Resources at http(s) URLs are refused unless ``allow_remote``; then they are downloaded
-    first (``zhusan.remote``), each at most ``max_remote_bytes``.
+    first (``zhusan.remote``), each at most ``max_remote_bytes``. Of each code in each table,
+    the first ``max_per_code`` problems are kept and the rest counted (``Problems``).
     """
     descriptor = read_descriptor(descriptor_path)
     root = descriptor_path.parent
@@ -331,22 +347,24 @@ def read_package(
         if urls:  # downloaded into a folder that lives as long as the tables are read
             tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="zhusan-remote-"))
             paths |= fetch_all(urls, Path(tmp), max_remote_bytes)
-        return _read_tables(root, descriptor, resources, paths, engine, keep_models, progress)
+        problems = Problems(max_per_code)
+        tables = _read_tables(root, resources, paths, engine, keep_models, progress, problems)
+        return Package(root, descriptor, tables, problems)
 
 
 def _read_tables(
     root: Path,
-    descriptor: dict[str, Any],
     resources: dict[str, dict[str, Any]],
     paths: dict[str, Path],
     engine: Engine,
     keep_models: bool,
     progress: Callable[[str, int, float], None] | None,
-) -> Package:
+    problems: Problems,
+) -> dict[str, TableRows]:
     from zhusan.checks import quote_problems, source_texts
+    from zhusan.csvrows import read_csv_rows
     from zhusan.fastrows import read_fast
 
-    problems: list[Problem] = []
     tables: dict[str, TableRows] = {}
     texts: dict[str, str] = {}
     for name in TABLES:
@@ -369,9 +387,11 @@ def _read_tables(
         # The hash runs on a second thread while the table is parsed and checked.
         with ThreadPoolExecutor(max_workers=1) as pool:
             digest = pool.submit(_digest, resources[name], path, name)
-            table, found = None, list[Problem]()
+            table, found = None, Problems(problems.limit)
             if engine == "fast" and not keep_models:
                 table = read_fast(name, path, found, texts, progress)
+                if table is None:  # records pyarrow refuses: csv reads them, polars checks
+                    table = read_csv_rows(name, path, found, texts, progress)
             problems += digest.result()
         if table is not None:
             problems += found
@@ -387,4 +407,4 @@ def _read_tables(
             texts, seed_problems = source_texts(root, table.frame)
             problems += seed_problems
             problems += quote_problems(name, table.frame, texts)
-    return Package(root, descriptor, tables, problems)
+    return tables

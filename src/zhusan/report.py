@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, Field
 
 REPORT_VERSION = 1
+#: Problems kept of each code in each table; the rest are counted, not kept, so a package with
+#: an error in every cell cannot fill the memory (``validate(max_per_code=...)``).
+MAX_PER_CODE = 10_000
 
 
 @dataclass(frozen=True)
@@ -38,18 +42,67 @@ class Problem:
         return f"{self.where()}: [{self.code}] {self.message}"
 
 
+class Problems(list[Problem]):
+    """A list of problems that keeps the first ``limit`` of each (table, code) and counts the rest.
+
+    ``dropped`` counts, by code, the problems found but not kept. Adding a ``Problems`` to
+    another adds its kept problems one by one and its dropped counts.
+    """
+
+    def __init__(self, limit: int | None = MAX_PER_CODE) -> None:
+        super().__init__()
+        self.limit = limit
+        self.dropped: Counter[str] = Counter()
+        self._kept: Counter[tuple[str | None, str]] = Counter()
+
+    def append(self, problem: Problem, /) -> None:
+        """Keep ``problem``, or only count it when its (table, code) is full."""
+        key = (problem.table, problem.code)
+        if self.limit is not None and self._kept[key] >= self.limit:
+            self.dropped[problem.code] += 1
+            return
+        self._kept[key] += 1
+        super().append(problem)
+
+    def extend(self, problems: Iterable[Problem], /) -> None:
+        """Append each problem; a ``Problems`` also brings its dropped counts."""
+        for problem in problems:
+            self.append(problem)
+        if isinstance(problems, Problems):
+            self.dropped.update(problems.dropped)
+
+    def __iadd__(self, problems: Iterable[Problem], /) -> Self:  # type: ignore[override,misc]
+        self.extend(problems)
+        return self
+
+
 @dataclass
 class Report:
-    """The outcome of validating one package."""
+    """The outcome of validating one package.
+
+    ``problems`` are the problems kept (at most ``MAX_PER_CODE`` of a code in a table, unless
+    asked otherwise), ``dropped`` counts by code those found but not kept.
+    """
 
     package: str
     rows: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    dropped: dict[str, int] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:
         """True when no problem was found."""
-        return not self.problems
+        return not self.problems and not any(self.dropped.values())
+
+    @property
+    def error_count(self) -> int:
+        """Every problem found, kept or not."""
+        return len(self.problems) + sum(self.dropped.values())
+
+    def by_code(self) -> dict[str, int]:
+        """The number of problems found of each code, kept or not, by code."""
+        counts = Counter(p.code for p in self.problems) + Counter(self.dropped)
+        return dict(sorted(counts.items()))
 
     def to_dict(self, limit: int | None = None) -> dict[str, Any]:
         """The JSON form: what ``zhusan validate --json`` prints (schema: ``REPORT_SCHEMA``).
@@ -62,9 +115,9 @@ class Report:
             "valid": self.valid,
             "package": self.package,
             "rows": dict(self.rows),
-            "error_count": len(self.problems),
-            "errors_by_code": dict(sorted(Counter(p.code for p in self.problems).items())),
-            "errors_truncated": len(shown) < len(self.problems),
+            "error_count": self.error_count,
+            "errors_by_code": self.by_code(),
+            "errors_truncated": len(shown) < self.error_count,
             "errors": [asdict(p) for p in shown],
         }
 
@@ -72,13 +125,17 @@ class Report:
         """Human-readable report: a summary, the count of each kind, one line per problem."""
         total = sum(self.rows.values())
         head = f"{'VALID' if self.valid else 'INVALID'}: {self.package}"
-        lines = [head, f"{len(self.rows)} tables, {total} rows, {len(self.problems)} problems"]
-        for code, n in sorted(Counter(p.code for p in self.problems).items()):
-            lines.append(f"  {n:>8}  {code}")
+        lines = [head, f"{len(self.rows)} tables, {total} rows, {self.error_count} problems"]
+        lines += [f"  {n:>8}  {code}" for code, n in self.by_code().items()]
         shown = self.problems if limit is None else self.problems[:limit]
         lines += [f"  {p}" for p in shown]
         if len(shown) < len(self.problems):
             lines.append(f"  ... {len(self.problems) - len(shown)} more (--limit-errors)")
+        if self.dropped:
+            lines.append(
+                f"  ... {sum(self.dropped.values())} more not kept: past the first "
+                "--max-per-code of one code in one table"
+            )
         return "\n".join(lines)
 
 
@@ -98,7 +155,10 @@ class _ReportModel(BaseModel):
     rows: dict[str, int] = Field(description="Rows read per table.")
     error_count: int = Field(description="Number of problems found.")
     errors_by_code: dict[str, int] = Field(description="Number of problems per code.")
-    errors_truncated: bool = Field(description="True when --limit-errors cut the list.")
+    errors_truncated: bool = Field(
+        description="True when errors lists fewer than error_count: cut by --limit-errors, "
+        "or past the first --max-per-code problems of one code in one table (counted, not kept)."
+    )
     errors: list[_ErrorModel] = Field(description="The problems, in table and row order.")
 
 
