@@ -56,3 +56,22 @@ def test_every_floor_reads_every_row_and_targets_are_judged(result: dict[str, ob
     assert {"pyarrow_floor", "pyarrow_floor_all", "zhusan_clean"} <= set(runs)
     assert targets["every planted fault found"] == "met (30 of 30)"
     assert all(v.startswith(("met (", "NOT met (")) for v in targets.values())
+
+
+def test_a_report_that_keeps_only_some_errors_is_not_scored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Faults are scored from the listed errors, so a truncated report stops the benchmark."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("validate_bench", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "validate_bench", bench)  # its dataclasses look it up
+    spec.loader.exec_module(bench)
+    truth = [{"table": "figures", "row": 2, "field": "value", "kind": "wrong-type"}]
+    error = {"code": "cell-error", "table": "figures", "row": 2, "field": "value"}
+    full = {"errors": [error], "error_count": 1, "errors_truncated": False}
+    assert bench.score(truth, full)["found"] == 1
+    with pytest.raises(bench.Crash, match="1 of its 2 errors: it cannot be scored"):
+        bench.score(truth, full | {"error_count": 2, "errors_truncated": True})
