@@ -842,7 +842,7 @@ def targets(r: dict[str, Any]) -> dict[str, str]:
 
 def show(r: dict[str, Any]) -> None:
     def fmt(x: float | None, spec: str = ".2f") -> str:
-        return "-" if x is None else format(x, spec)
+        return "not run" if x is None else format(x, spec)
 
     print(
         f"rows: {r['rows']} figures (+ {r['discrepancies_rows']} discrepancies); "
@@ -862,7 +862,8 @@ def show(r: dict[str, Any]) -> None:
     print(
         f"ratios: zhusan/pyarrow-floor {ra['zhusan_over_pyarrow_floor']:.1f}x "
         f"(floor of every table: {ra['zhusan_over_pyarrow_floor_all']:.1f}x), "
-        f"frictionless/zhusan {fmt(ra['frictionless_over_zhusan'], '.2f')}x, "
+        f"frictionless/zhusan {fmt(ra['frictionless_over_zhusan'], '.2f')}"
+        f"{'' if ra['frictionless_over_zhusan'] is None else 'x'}, "
         f"zhusan peak memory / CSV size {ra['zhusan_peak_over_csv_size']:.1f}x"
     )
     for target, met in targets(r).items():
