@@ -106,8 +106,7 @@ def load(path: str | os.PathLike[str] | None = None) -> Dataset:
     pkg = read_package(descriptor, engine="pydantic", keep_models=True)
     if pkg.problems:
         rows = {n: t.frame.height for n, t in pkg.tables.items()}
-        dropped = getattr(pkg.problems, "dropped", {})
-        report = Report(str(descriptor), rows, list(pkg.problems), dict(dropped))
+        report = Report(str(descriptor), rows, list(pkg.problems), dict(pkg.problems.dropped))
         raise InvalidPackage(report)
     tables = {f.name: tuple(pkg.tables[f.name].models.values()) for f in fields(Dataset)}
     return Dataset(**tables)  # type: ignore[arg-type]

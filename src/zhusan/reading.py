@@ -57,7 +57,7 @@ class Package:
     root: Path
     descriptor: dict[str, Any]
     tables: dict[str, TableRows]
-    problems: list[Problem]
+    problems: Problems
 
 
 @functools.cache
@@ -260,15 +260,13 @@ def records(
         at = [header.index(c) for c in columns(name)]
         for number, rec in enumerate(reader, start=2):
             text = "".join(rec)
-            if not text.isascii() and _NOT_UTF8.search(text):
+            utf8 = text.isascii() or not _NOT_UTF8.search(text)
+            if not utf8:
                 problems += [
                     Problem("encoding", NOT_UTF8, name, number, h, readable(v))
                     for h, v in zip([*header, *[None] * len(rec)], rec, strict=False)
                     if _NOT_UTF8.search(v)
                 ]
-                if len(rec) == len(header):
-                    yield number, tuple(readable(rec[i]) for i in at), False, len(text)
-                    continue
             if len(rec) != len(header):
                 problems.append(
                     Problem(
@@ -279,7 +277,8 @@ def records(
                     )
                 )
                 continue
-            yield number, tuple([rec[i] for i in at]), True, len(text)
+            cells = tuple([rec[i] for i in at])
+            yield number, cells if utf8 else tuple(map(readable, cells)), utf8, len(text)
     except csv.Error as exc:
         problems.append(
             Problem("csv-syntax", f"unreadable CSV after row {number}: {exc}", name, number + 1)
