@@ -130,8 +130,13 @@ def _last_day(c: pl.Expr) -> pl.Expr:
 
 
 def prepare(raw: pl.DataFrame) -> pl.DataFrame:
-    """Typed columns for the checks from the raw (string) figure columns of valid rows."""
-    df = raw.select([_null(c) for c in FIGURE_COLUMNS]).with_columns(
+    """Typed columns for the checks from the raw (string) figure columns of valid rows.
+
+    Empty cells become nulls; a column with no empty cell is taken as it is, not copied.
+    """
+    empty = raw.select((pl.col(c) == "").any() for c in FIGURE_COLUMNS).row(0)
+    nulls = [_null(c) if has else pl.col(c) for c, has in zip(FIGURE_COLUMNS, empty, strict=True)]
+    df = raw.select(nulls).with_columns(
         exhaustive=pl.col("exhaustive").str.to_lowercase().replace(_BOOL)
     )
     value = pl.col("value").cast(pl.Float64, strict=False)

@@ -37,8 +37,9 @@ Engine = Literal["fast", "pydantic"]
 MAX_RECORD = 16 << 20
 #: The most columns a table's header may have; a wider table is refused unread.
 MAX_COLUMNS = 1024
-#: Columns no check needs once quotes are checked; dropped to keep memory small.
-DROPPED = ("quote", "note")
+#: Columns no check reads once each row and its quote are checked; dropped to keep memory
+#: small (long texts: a discrepancy's explanation is most of its row).
+DROPPED = ("quote", "note", "explanation", "date_basis")
 
 
 @dataclass
