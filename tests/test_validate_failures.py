@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 import zhusan
 from tests.conftest import Runner, edit_cell, figure_id, read_rows, refresh_hashes, write_rows
 
@@ -16,6 +18,11 @@ def _validate_with(pkg: Path, cli: Runner, fid: str, field: str, value: str) -> 
     proc = cli("validate", str(pkg))
     assert proc.returncode == 1
     return row, proc.stdout
+
+
+def _figure_codes_at(pkg: Path, row: int) -> set[str]:
+    """The codes of the problems validate reports at one row of figures."""
+    return {p.code for p in zhusan.validate(pkg).problems if p.table == "figures" and p.row == row}
 
 
 def _codes(pkg: Path) -> dict[str, list[str]]:
@@ -168,3 +175,26 @@ def test_discrepancy_naming_the_wrong_figures_fails_as_mismatch(pkg: Path) -> No
         f"dataset/discrepancies.csv row {row} field figure_ids: [discrepancy-mismatch] "
         "rule and figure_ids must be disagreement and kylym-03;rferl-10"
     ], mismatches
+
+
+@pytest.mark.parametrize("broken", ["none", "the figure", "its parent"])
+def test_a_broken_figure_is_left_to_its_cell_error(pkg: Path, broken: str) -> None:
+    """A figure with a broken cell, or linked to one, gets no interval or link error besides."""
+    part = figure_id(pkg, "wsj-oneal-op-ed", "157")
+    other = figure_id(pkg, "kylym-shamy-report", "595")  # another source: a cross-source link
+    row = edit_cell(pkg, "figures", part, "parent_id", other)
+    if broken != "none":
+        edit_cell(pkg, "figures", part if broken == "the figure" else other, "value", "many")
+    refresh_hashes(pkg)
+    at_row = _figure_codes_at(pkg, row)
+    expected = {"none": {"cross-source-link"}, "the figure": {"cell-error"}, "its parent": set()}
+    assert at_row == expected[broken], at_row
+
+
+def test_a_figure_breaking_a_row_rule_gets_no_interval_error_besides(pkg: Path) -> None:
+    """A lower bound above the upper is a row-rule error, and no interval-rule error besides."""
+    fid = figure_id(pkg, "kylym-shamy-report", "595")
+    row = edit_cell(pkg, "figures", fid, "lower", "1000000")
+    refresh_hashes(pkg)
+    at_row = _figure_codes_at(pkg, row)
+    assert at_row == {"row-rule"}, at_row
