@@ -38,15 +38,6 @@ def _ok(pkg: Package, name: str, *columns: str) -> pl.DataFrame:
     return frame if ok.all() else frame.filter(ok)
 
 
-def _all(pkg: Package, name: str, *columns: str) -> pl.DataFrame:
-    """Every row of a table, valid or not, only ``columns`` with ``_row`` and ``_ok``: no copy.
-
-    A check that filters on ``_ok`` itself reads this rather than ``_ok``'s copy of the valid
-    rows, which for a package with invalid rows would copy every column it reads.
-    """
-    return pkg.tables[name].frame.select(*columns, "_row", "_ok")
-
-
 #: The largest archived source read (whole, into memory); a larger one is refused unread.
 MAX_SOURCE_BYTES = 64 << 20
 
@@ -238,18 +229,17 @@ def check_attested(pkg: Package) -> Iterator[Problem]:
 
 def check_intervals(pkg: Package) -> Iterator[Problem]:
     """lower, upper and bounds of every figure follow from its qualifier and value."""
-    df = _all(pkg, "figures", "value", "lower", "upper", "qualifier", "bounds")
+    df = _ok(pkg, "figures", "value", "lower", "upper", "qualifier", "bounds")
+    if df.height == 0:
+        return
     num = {c: pl.col(c).cast(pl.Float64, strict=False) for c in ("value", "lower", "upper")}
     lo, hi, b = interval_exprs(num["value"], pl.col("qualifier"))
     df = df.with_columns(v=num["value"], lo=num["lower"], hi=num["upper"], w_lo=lo, w_hi=hi, w_b=b)
-    missing = df.filter(
-        pl.col("_ok") & pl.col("v").is_null() & ~pl.col("qualifier").is_in(list(VAGUE))
-    )
+    missing = df.filter(pl.col("v").is_null() & ~pl.col("qualifier").is_in(list(VAGUE)))
     for q, row in missing.select("qualifier", "_row").iter_rows():
         yield Problem("interval-rule", f"qualifier {q!r} needs a value", "figures", row, "value")
     wrong = df.filter(
-        pl.col("_ok")
-        & (pl.col("v").is_not_null() | pl.col("qualifier").is_in(list(VAGUE)))
+        (pl.col("v").is_not_null() | pl.col("qualifier").is_in(list(VAGUE)))
         & ~(
             pl.col("lo").eq_missing(pl.col("w_lo"))
             & pl.col("hi").eq_missing(pl.col("w_hi"))
@@ -269,13 +259,13 @@ def check_intervals(pkg: Package) -> Iterator[Problem]:
 
 def check_links(pkg: Package) -> Iterator[Problem]:
     """A figure's parent and subset_of come from the same source."""
-    df = _all(pkg, "figures", "figure_id", "source_id", "parent_id", "subset_of")
+    df = _ok(pkg, "figures", "figure_id", "source_id", "parent_id", "subset_of")
     for field in ("parent_id", "subset_of"):
-        linked = df.filter(pl.col("_ok") & (pl.col(field) != ""))
+        linked = df.filter(pl.col(field) != "")
         if linked.height == 0:
             continue
         targets = linked[field].unique()
-        other = df.filter(pl.col("_ok") & pl.col("figure_id").is_in(targets.implode())).select(
+        other = df.filter(pl.col("figure_id").is_in(targets.implode())).select(
             o_id="figure_id", o_source="source_id"
         )
         j = linked.join(other, left_on=field, right_on="o_id").filter(
