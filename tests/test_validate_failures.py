@@ -69,6 +69,30 @@ def test_stale_resource_hash_fails(pkg: Path, cli: Runner) -> None:
     assert "dataset/people.csv: [resource-bytes]" in proc.stdout
 
 
+@pytest.mark.parametrize("engine", ["fast", "pydantic"])
+@pytest.mark.parametrize("algo", ["", "md5", "sha1", "sha256", "sha512", "crc32"])
+def test_a_declared_hash_is_checked_with_its_algorithm(pkg: Path, algo: str, engine: str) -> None:
+    """Each engine checks a hash with the algorithm it names (md5 when none), or names it."""
+    import hashlib
+
+    data = (pkg / "dataset" / "people.csv").read_bytes()
+    digest = hashlib.new(algo or "md5", data).hexdigest() if algo != "crc32" else "00"
+    wrong = digest[:-1] + ("0" if digest[-1] != "0" else "1")
+    messages = {}
+    for name, value in (("right", digest), ("wrong", wrong)):
+        descriptor = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+        res = next(r for r in descriptor["resources"] if r["name"] == "people")
+        res["hash"] = f"{algo}:{value}" if algo else value
+        (pkg / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+        report = zhusan.validate(pkg, engine=engine)  # type: ignore[arg-type]
+        messages[name] = [p.message for p in report.problems if p.code == "resource-hash"]
+    if algo == "crc32":
+        assert messages["right"] == messages["wrong"] == ["unsupported hash algorithm 'crc32'"]
+    else:
+        assert messages["right"] == []
+        assert messages["wrong"] == [f"{algo or 'md5'} of the file does not match the descriptor"]
+
+
 def test_changed_quote_fails_naming_the_row(pkg: Path) -> None:
     """One changed character of a quote is no longer found in the source."""
     rows = read_rows(pkg / "dataset" / "figures.csv")

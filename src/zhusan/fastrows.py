@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from pydantic import BaseModel
 
+from zhusan.blocks import Blocks, NotUtf8, TooLong
 from zhusan.fields import PARTIAL_DATE_PATTERN
 from zhusan.models import TABLES, Event, Figure, Mention
 from zhusan.reading import (
@@ -162,16 +163,17 @@ class _TooLong(Exception):
 
 
 def _header(path: Path) -> list[str] | None:
+    """The header's names; ``_TooLong`` when the header is longer than a block."""
     head = b""
     with path.open("rb") as fh:
-        while b"\n" not in head and b"\r" not in head:
+        while b"\n" not in head and b"\r" not in head and len(head) <= BLOCK_SIZE:
             chunk = fh.read(1 << 16)
             if not chunk:
                 break
             head += chunk
-            if len(head) > BLOCK_SIZE:
-                raise _TooLong
     line = head.splitlines()[0] if head else b""
+    if len(line) > BLOCK_SIZE:
+        raise _TooLong
     try:
         text = line.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
@@ -181,16 +183,17 @@ def _header(path: Path) -> list[str] | None:
     return next(csv.reader(io.StringIO(text, newline="")), None)
 
 
-def _batches(path: Path, header: list[str]) -> Any:
+def _batches(blocks: Blocks, header: list[str]) -> Any:
     """A streaming reader of every cell as a string.
 
-    A record of the wrong width (or a blank line) raises ``ArrowInvalid``, and the reference
-    engine, which reports row widths row by row, reads the table instead. No invalid-row handler
-    is set: pyarrow decodes the row's text for one before calling it, and a row that is not
-    UTF-8 would print an ignored exception's traceback on stderr.
+    ``blocks`` checks the bytes are UTF-8 as they are read, so pyarrow does not check each
+    value again. A record of the wrong width (or a blank line) raises ``ArrowInvalid``, and the
+    reference engine, which reports row widths row by row, reads the table instead. No
+    invalid-row handler is set: pyarrow decodes the row's text for one before calling it, and a
+    row that is not UTF-8 would print an ignored exception's traceback on stderr.
     """
     return pacsv.open_csv(
-        path,
+        blocks,
         read_options=pacsv.ReadOptions(
             block_size=BLOCK_SIZE, use_threads=False, skip_rows=1, column_names=header
         ),
@@ -199,6 +202,7 @@ def _batches(path: Path, header: list[str]) -> Any:
             column_types=dict.fromkeys(header, pa.string()),
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
+            check_utf8=False,
         ),
     )
 
@@ -215,10 +219,11 @@ def _put(out: queue.Queue[Any], item: object, stop: threading.Event) -> bool:
     return False
 
 
-def _produce(reader: Any, out: queue.Queue[Any], stop: threading.Event) -> None:
+def _produce(reader: Any, blocks: Blocks, out: queue.Queue[Any], stop: threading.Event) -> None:
     """Parse blocks on this thread (pyarrow releases the GIL) while the caller checks the last."""
     try:
         for batch in reader:
+            blocks.took()
             if not _put(out, batch, stop):
                 return
     except BaseException as exc:  # handed to the consumer, which decides
@@ -227,12 +232,16 @@ def _produce(reader: Any, out: queue.Queue[Any], stop: threading.Event) -> None:
     _put(out, _END, stop)
 
 
-def _parsed(path: Path, header: list[str]) -> Iterator[pa.RecordBatch]:
+def _parsed(blocks: Blocks, header: list[str]) -> Iterator[pa.RecordBatch]:
     """The record batches of a CSV, parsed one block ahead on a second thread."""
-    reader = _batches(path, header)
+    try:
+        reader = _batches(blocks, header)
+    except BaseException:
+        blocks.release()
+        raise
     out: queue.Queue[Any] = queue.Queue(maxsize=1)
     stop = threading.Event()
-    worker = threading.Thread(target=_produce, args=(reader, out, stop), daemon=True)
+    worker = threading.Thread(target=_produce, args=(reader, blocks, out, stop), daemon=True)
     worker.start()
     try:
         while (item := out.get()) is not _END:
@@ -241,6 +250,7 @@ def _parsed(path: Path, header: list[str]) -> Iterator[pa.RecordBatch]:
             yield item
     finally:
         stop.set()
+        blocks.release()
         worker.join()
 
 
@@ -250,51 +260,78 @@ def read_fast(
     problems: list[Problem],
     texts: dict[str, str],
     progress: Callable[[str, int, float], None] | None = None,
+    blocks: Blocks | None = None,
 ) -> TableRows | None:
     """Validate a table column-wise; None when the reference engine must read it instead.
 
     The reference engine takes over for what only it reports row by row: a file that is not
-    UTF-8, a record of the wrong width or a blank line, an unreadable header. A record longer
-    than the block size gives ``record-too-long`` and an empty table.
+    UTF-8, a record of the wrong width or a blank line, an unreadable header, and a line
+    longer than ``MAX_RECORD`` (which ``zhusan.reading`` reports). A record longer than the
+    block size gives ``record-too-long`` and an empty table. The file is read through
+    ``blocks`` (by default one that computes no hash); once read to the end, it tells the
+    file's hash and size.
     """
     # Kept apart until the table is read through: a fallback discards them.
     found = Problems(problems.limit if isinstance(problems, Problems) else None)
     frames: list[pl.DataFrame] = []
-    try:
-        header = _header(path)
-        if header is None:
-            return None
-        header_problems = check_header(name, header)
-        if any(p.code != "extra-column" for p in header_problems):
-            return None
-        found += header_problems
-        keep = list(columns(name))
-        flag = flag_expr(name)
-        start = 2
-        size = max(path.stat().st_size, 1)
-        for blocks, batch in enumerate(_parsed(path, header), start=1):
-            df = pl.from_arrow(batch)
-            assert isinstance(df, pl.DataFrame)
-            df = df.select(keep).with_columns(
-                _row=pl.int_range(start, start + df.height, dtype=pl.Int64), _ok=pl.lit(True)
-            )
-            start += df.height
-            if progress is not None:  # a batch a block: the blocks parsed tell the bytes read
-                progress(name, start - 2, min(blocks * BLOCK_SIZE / size, 1.0))
-            frames.append(checked(name, judge(name, df, flag, found), found, texts))
-    except (_TooLong, _Fallback, pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        if isinstance(exc, _TooLong) or "straddling" in str(exc) or "block size" in str(exc):
-            problems.append(
-                Problem(
-                    "record-too-long",
-                    f"a record is longer than {BLOCK_SIZE} bytes (the block size): refused",
-                    name,
+    with blocks or Blocks(path, None, MAX_RECORD) as source:
+        try:
+            if not _read_blocks(name, path, source, found, texts, progress, frames):
+                return None
+        except (_TooLong, _Fallback, NotUtf8, TooLong, pa.ArrowInvalid) as exc:
+            # A line too long (header or not): zhusan.reading reports it, as the reference
+            # engine's reader would need the whole line in memory.
+            if source.too_long or isinstance(exc, (_Fallback, NotUtf8, _TooLong)):
+                return None
+            if "straddling" in str(exc) or "block size" in str(exc):
+                problems.append(
+                    Problem(
+                        "record-too-long",
+                        f"a record is longer than {BLOCK_SIZE} bytes (the block size): refused",
+                        name,
+                    )
                 )
-            )
-            return TableRows(name, empty_frame(name))
-        return None
+                return TableRows(name, empty_frame(name))
+            return None
     problems += found
     return joined(name, frames)
+
+
+def _read_blocks(
+    name: str,
+    path: Path,
+    blocks: Blocks,
+    found: list[Problem],
+    texts: dict[str, str],
+    progress: Callable[[str, int, float], None] | None,
+    frames: list[pl.DataFrame],
+) -> bool:
+    """Check the table block by block into ``frames``.
+
+    False when the header needs the reference engine.
+    """
+    header = _header(path)
+    if header is None:
+        return False
+    header_problems = check_header(name, header)
+    if any(p.code != "extra-column" for p in header_problems):
+        return False
+    found += header_problems
+    keep = list(columns(name))
+    flag = flag_expr(name)
+    start = 2
+    size = max(path.stat().st_size, 1)
+    for count, batch in enumerate(_parsed(blocks, header), start=1):
+        df = pl.from_arrow(batch)
+        assert isinstance(df, pl.DataFrame)
+        df = df.select(keep).with_columns(
+            _row=pl.int_range(start, start + df.height, dtype=pl.Int64), _ok=pl.lit(True)
+        )
+        start += df.height
+        if progress is not None:  # a batch a block: the blocks parsed tell the bytes read
+            progress(name, start - 2, min(count * BLOCK_SIZE / size, 1.0))
+        frames.append(checked(name, judge(name, df, flag, found), found, texts))
+    return True
 
 
 def checked(

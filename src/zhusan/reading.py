@@ -99,29 +99,52 @@ def _resource_map(descriptor: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _digest(res: dict[str, Any], path: Path, table: str) -> list[Problem]:
-    """A resource against its descriptor's hash and byte count."""
+def hash_algorithm(res: dict[str, Any]) -> str | None:
+    """The algorithm of a resource's declared hash (md5 when it names none); None if none."""
+    want = res.get("hash")
+    if not isinstance(want, str):
+        return None
+    algo = want.rpartition(":")[0] or "md5"
+    return algo if algo in ("md5", "sha1", "sha256", "sha512") else None
+
+
+def digest_problems(
+    res: dict[str, Any], hexdigest: str | None, size: int, table: str
+) -> list[Problem]:
+    """A file's hash (by ``hash_algorithm``) and byte count against its descriptor's."""
     out: list[Problem] = []
-    want, size = res.get("hash"), res.get("bytes")
-    algo, _, digest = want.rpartition(":") if isinstance(want, str) else ("", "", "")
-    algo = algo or "md5"
-    if isinstance(want, str) and algo not in ("md5", "sha1", "sha256", "sha512"):
-        out.append(Problem("resource-hash", f"unsupported hash algorithm {algo!r}", table))
-        want = None
-    h, n = hashlib.new(algo if isinstance(want, str) else "sha256"), 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-            n += len(chunk)
-    if isinstance(want, str) and h.hexdigest() != digest.lower():
+    want, declared = res.get("hash"), res.get("bytes")
+    if isinstance(want, str):
+        algo, _, digest = want.rpartition(":")
+        if hash_algorithm(res) is None:
+            out.append(Problem("resource-hash", f"unsupported hash algorithm {algo!r}", table))
+        elif hexdigest != digest.lower():
+            out.append(
+                Problem(
+                    "resource-hash",
+                    f"{algo or 'md5'} of the file does not match the descriptor",
+                    table,
+                )
+            )
+    if isinstance(declared, int) and not isinstance(declared, bool) and declared != size:
         out.append(
-            Problem("resource-hash", f"{algo} of the file does not match the descriptor", table)
-        )
-    if isinstance(size, int) and not isinstance(size, bool) and size != n:
-        out.append(
-            Problem("resource-bytes", f"file has {n} bytes, the descriptor says {size}", table)
+            Problem(
+                "resource-bytes", f"file has {size} bytes, the descriptor says {declared}", table
+            )
         )
     return out
+
+
+def _digest(res: dict[str, Any], path: Path, table: str) -> list[Problem]:
+    """A resource against its descriptor's hash and byte count, in one pass over the file."""
+    algo = hash_algorithm(res)
+    h, n = (hashlib.new(algo) if algo else None), 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if h is not None:
+                h.update(chunk)
+            n += len(chunk)
+    return digest_problems(res, h.hexdigest() if h else None, n, table)
 
 
 def _too_long(path: Path, table: str) -> Problem | None:
@@ -361,6 +384,7 @@ def _read_tables(
     progress: Callable[[str, int, float], None] | None,
     problems: Problems,
 ) -> dict[str, TableRows]:
+    from zhusan.blocks import Blocks
     from zhusan.checks import quote_problems, source_texts
     from zhusan.csvrows import read_csv_rows
     from zhusan.fastrows import read_fast
@@ -379,20 +403,30 @@ def _read_tables(
             )
             tables[name] = TableRows(name, empty_frame(name))
             continue
-        too_long = _too_long(path, name)
+        table, found = None, Problems(problems.limit)
+        if engine == "fast" and not keep_models:
+            # One pass: the blocks pyarrow reads are hashed and checked on the way.
+            blocks = Blocks(path, hash_algorithm(resources[name]), MAX_RECORD)
+            table = read_fast(name, path, found, texts, progress, blocks)
+            if table is not None:
+                problems += (
+                    digest_problems(resources[name], blocks.hexdigest(), blocks.size, name)
+                    if blocks.done
+                    else _digest(resources[name], path, name)
+                )
+        too_long = None if table is not None else _too_long(path, name)
         if too_long is not None:
             problems += [*_digest(resources[name], path, name), too_long]
             tables[name] = TableRows(name, empty_frame(name))
             continue
-        # The hash runs on a second thread while the table is parsed and checked.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            digest = pool.submit(_digest, resources[name], path, name)
-            table, found = None, Problems(problems.limit)
-            if engine == "fast" and not keep_models:
-                table = read_fast(name, path, found, texts, progress)
-                if table is None:  # records pyarrow refuses: csv reads them, polars checks
+        if table is None:
+            # The hash runs on a second thread while the table is parsed and checked.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                digest = pool.submit(_digest, resources[name], path, name)
+                found = Problems(problems.limit)
+                if engine == "fast" and not keep_models:
                     table = read_csv_rows(name, path, found, texts, progress)
-            problems += digest.result()
+                problems += digest.result()
         if table is not None:
             problems += found
         else:
