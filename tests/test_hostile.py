@@ -262,6 +262,7 @@ def test_a_200_mb_line_is_refused_with_little_memory(tmp_path: Path) -> None:
 
 def test_the_readme_states_the_limits_the_code_enforces() -> None:
     """Each size limit the README names is the one in the code (they are typed in both)."""
+    from zhusan.blocks import AHEAD
     from zhusan.checks import MAX_SOURCE_BYTES
     from zhusan.csvrows import CHUNK_ROWS
     from zhusan.package import MAX_DESCRIPTOR_BYTES
@@ -276,3 +277,4 @@ def test_the_readme_states_the_limits_the_code_enforces() -> None:
     assert f"archived sources over {MAX_SOURCE_BYTES >> 20} MiB" in text
     assert f"keeps the first {MAX_PER_CODE:,} problems" in text
     assert f"in chunks of {CHUNK_ROWS:,} records" in text
+    assert f"pyarrow reads at most {AHEAD} blocks ahead of the checks" in text

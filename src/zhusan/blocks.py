@@ -96,7 +96,7 @@ class Blocks:
     closed = False
 
     def __init__(
-        self, path: Path, algorithm: str | None, max_record: int, ahead: int = AHEAD
+        self, path: Path, algorithm: str | None, max_record: int, ahead: int | None = None
     ) -> None:
         self._file = path.open("rb", buffering=0)
         self._hash: Any = hashlib.new(algorithm) if algorithm else None
@@ -104,7 +104,7 @@ class Blocks:
         self._run = 0  # bytes since the last line break
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self._reads = self._taken = 0
-        self._ahead = ahead
+        self._ahead = AHEAD if ahead is None else ahead
         self._turn = threading.Condition()
         self._io = threading.Lock()
         self._left = path.stat().st_size
