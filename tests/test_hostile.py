@@ -45,15 +45,35 @@ def test_seed_symlink_out_of_the_package_is_not_read(pkg: Path, cli: Runner) -> 
 
 
 @pytest.mark.parametrize(
-    "path", ["https://example.org/figures.csv", "file:///etc/passwd", "C:/x.csv", "..\\x.csv"]
+    "path",
+    [
+        "https://example.org/figures.csv",
+        "file:///etc/passwd",
+        "C:/x.csv",
+        "..\\x.csv",
+        "\x00",
+        "dataset/people.csv\x00.txt",
+    ],
 )
 def test_remote_and_foreign_paths_are_refused(pkg: Path, cli: Runner, path: str) -> None:
-    """URLs, drive letters and backslash paths are never fetched or opened."""
+    """URLs, drive letters, backslash paths and NUL bytes are never fetched or opened."""
     desc = _descriptor(pkg)
     desc["resources"][3]["path"] = path  # type: ignore[index]
     (pkg / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
     proc = cli("validate", str(pkg))
     assert proc.returncode == 2 and "resource 'people'" in _one_line(proc)
+
+
+@pytest.mark.parametrize("path", ["a" * 5000, "dataset/\n.csv"])
+def test_a_path_no_file_can_have_is_a_missing_file(pkg: Path, cli: Runner, path: str) -> None:
+    """A name too long for the system, or one holding a line break: missing-file, one line."""
+    desc = _descriptor(pkg)
+    desc["resources"][3]["path"] = path  # type: ignore[index]
+    (pkg / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    line = next(x for x in proc.stdout.splitlines() if "[missing-file]" in x)
+    assert line.endswith(": no such file"), line
 
 
 @pytest.mark.parametrize(

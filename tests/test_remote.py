@@ -155,6 +155,14 @@ def test_a_remote_file_over_the_size_limit_is_refused(
         read_package(pkg / "datapackage.json", allow_remote=True, max_remote_bytes=1000)
 
 
+@pytest.mark.parametrize("flags", [(), ("--allow-remote",)])
+def test_a_malformed_url_is_unusable_input(run: Validate, pkg: Path, flags: tuple[str]) -> None:
+    """A URL Python cannot parse: exit 2 naming the resource, with or without the flag."""
+    proc = run(_point_at(pkg, "http://[::1/figures.csv"), *flags)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "resource 'figures'" in proc.stderr
+
+
 def test_file_urls_are_refused_even_with_the_flag(run: Validate, pkg: Path) -> None:
     """--allow-remote is for http(s) only: a file: URL is still refused, exit 2."""
     proc = run(_point_at(pkg, "file:///etc/passwd"), "--allow-remote")

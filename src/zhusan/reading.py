@@ -81,10 +81,30 @@ def safe_resource_path(root: Path, value: object, name: str) -> Path:
         raise UnusableInput(f"resource {name!r}: path {value!r} is not a relative local path")
     if ".." in PurePosixPath(value).parts or "\\" in value:
         raise UnusableInput(f"resource {name!r}: path {value!r} leaves the package folder")
-    target = (root / value).resolve()
+    if "\x00" in value:
+        raise UnusableInput(f"resource {name!r}: path {value!r} holds a NUL byte")
+    try:
+        target = (root / value).resolve()
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise UnusableInput(
+            f"resource {name!r}: path {value!r} cannot be resolved: {exc}"
+        ) from None
     if not target.is_relative_to(root.resolve()):
         raise UnusableInput(f"resource {name!r}: path {value!r} points outside the package folder")
     return target
+
+
+def _shown(text: str) -> str:
+    """``text`` as it is, or its repr when it holds a line break or another control character."""
+    return text if text.isprintable() else repr(text)
+
+
+def _is_file(path: Path) -> bool:
+    """``path`` is a file; False also for a name the system refuses (too long, say)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _resource_map(descriptor: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -397,9 +417,9 @@ def _read_tables(
             problems.append(Problem("missing-resource", f"the descriptor has no resource {name!r}"))
             tables[name] = TableRows(name, empty_frame(name))
             continue
-        if not path.is_file():
+        if not _is_file(path):
             problems.append(
-                Problem("missing-file", f"{resources[name]['path']}: no such file", name)
+                Problem("missing-file", f"{_shown(resources[name]['path'])}: no such file", name)
             )
             tables[name] = TableRows(name, empty_frame(name))
             continue

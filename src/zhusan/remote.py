@@ -30,7 +30,13 @@ _SCHEMES = ("http", "https")
 
 def is_remote(value: object) -> bool:
     """True for a resource path that is an http(s) URL."""
-    return isinstance(value, str) and urlsplit(value).scheme.lower() in _SCHEMES
+    if not isinstance(value, str):
+        return False
+    try:
+        scheme = urlsplit(value).scheme
+    except ValueError:  # a malformed URL ('http://[::1'): its scheme still says remote
+        scheme = value.partition(":")[0]
+    return scheme.lower() in _SCHEMES
 
 
 class _Refused(Exception):
@@ -68,13 +74,14 @@ def _opener() -> urllib.request.OpenerDirector:
 
 def fetch(url: str, dest: Path, name: str, max_bytes: int = MAX_REMOTE_BYTES) -> Path:
     """Download ``url`` to ``dest``; UnusableInput naming the resource when that fails."""
-    request = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})
+    shown = url if url.isprintable() else repr(url)  # the message stays on one line
     try:
+        request = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})
         with _opener().open(request, timeout=TIMEOUT) as resp, dest.open("wb") as out:
             length = resp.headers.get("Content-Length")
             if length is not None and length.isdigit() and int(length) > max_bytes:
                 raise _Refused(
-                    f"{url} has {length} bytes, more than the {max_bytes} a remote resource "
+                    f"{shown} has {length} bytes, more than the {max_bytes} a remote resource "
                     "may have"
                 )
             got = 0
@@ -82,16 +89,16 @@ def fetch(url: str, dest: Path, name: str, max_bytes: int = MAX_REMOTE_BYTES) ->
                 got += len(chunk)
                 if got > max_bytes:
                     raise _Refused(
-                        f"{url} sent more than the {max_bytes} bytes a remote resource may have"
+                        f"{shown} sent more than the {max_bytes} bytes a remote resource may have"
                     )
                 out.write(chunk)
     except _Refused as exc:
         raise UnusableInput(f"resource {name!r}: {exc}") from None
     except urllib.error.HTTPError as exc:
-        raise UnusableInput(f"resource {name!r}: {url} answered HTTP {exc.code}") from None
+        raise UnusableInput(f"resource {name!r}: {shown} answered HTTP {exc.code}") from None
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
-        raise UnusableInput(f"resource {name!r}: cannot fetch {url} ({reason})") from None
+        raise UnusableInput(f"resource {name!r}: cannot fetch {shown} ({reason})") from None
     return dest
 
 
