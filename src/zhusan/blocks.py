@@ -69,6 +69,27 @@ def _line_break(data: memoryview, reverse: bool = False) -> int:
     return -1
 
 
+class LineRun:
+    """The longest run of bytes without a line break (LF or CR) in a file fed block by block.
+
+    A run inside one block is shorter than the block, so blocks must be no longer than the
+    limit the caller compares ``feed``'s answer with.
+    """
+
+    def __init__(self) -> None:
+        self._run = 0  # bytes since the last line break
+
+    def feed(self, data: memoryview) -> int:
+        """The longest run that ends in or crosses into ``data`` (one block)."""
+        last = _line_break(data, reverse=True)
+        if last < 0:
+            self._run += len(data)
+            return self._run
+        longest = self._run + _line_break(data)
+        self._run = len(data) - last - 1
+        return max(longest, self._run)
+
+
 def _valid(data: memoryview, start: int, end: int) -> bool:
     """``data[start:end]`` is UTF-8 (checked by polars without copying the block)."""
     if end <= start:
@@ -101,7 +122,7 @@ class Blocks:
         self._file = path.open("rb", buffering=0)
         self._hash: Any = hashlib.new(algorithm) if algorithm else None
         self._max = max_record
-        self._run = 0  # bytes since the last line break
+        self._lines = LineRun()
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self._reads = self._taken = 0
         self._ahead = AHEAD if ahead is None else ahead
@@ -158,16 +179,8 @@ class Blocks:
         return block
 
     def _measure(self, data: memoryview) -> None:
-        """Track the longest run of bytes without a line break (``data`` is one block)."""
-        last = _line_break(data, reverse=True)
-        if last < 0:
-            self._run += len(data)
-            longest = self._run
-        else:
-            longest = self._run + _line_break(data)
-            self._run = len(data) - last - 1
-            longest = max(longest, self._run)
-        if longest > self._max:
+        """Raise ``TooLong`` once a run of bytes without a line break exceeds ``max_record``."""
+        if self._lines.feed(data) > self._max:
             self.too_long = True
             raise TooLong
 
@@ -180,13 +193,13 @@ class Blocks:
         view = memoryview(data).cast("B")
         try:
             head = 0
-            while head < min(3, len(data)) and _continuation(data[head]):
+            while head < min(3, len(view)) and _continuation(view[head]):
                 head += 1
-            self._decoder.decode(bytes(data[:head]), final=final)
+            self._decoder.decode(view[:head].tobytes(), final=final)
             end = _complete(view, head)
             if end > head and (self._decoder.getstate()[0] or not _valid(view, head, end)):
                 raise UnicodeDecodeError("utf-8", b"", head, end, "invalid data")
-            self._decoder.decode(bytes(data[end:]), final=final)
+            self._decoder.decode(view[end:].tobytes(), final=final)
         except UnicodeDecodeError:
             self.not_utf8 = True
             raise NotUtf8 from None

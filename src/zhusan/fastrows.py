@@ -158,12 +158,8 @@ def flag_expr(name: str) -> pl.Expr:
     return flag.fill_null(True)
 
 
-class _TooLong(Exception):
-    """A record longer than the block size."""
-
-
 def _header(path: Path) -> list[str] | None:
-    """The header's names; ``_TooLong`` when the header is longer than a block."""
+    """The header's names; ``TooLong`` when the header is longer than a block."""
     head = b""
     with path.open("rb") as fh:
         while b"\n" not in head and b"\r" not in head and len(head) <= BLOCK_SIZE:
@@ -173,7 +169,7 @@ def _header(path: Path) -> list[str] | None:
             head += chunk
     line = head.splitlines()[0] if head else b""
     if len(line) > BLOCK_SIZE:
-        raise _TooLong
+        raise TooLong
     try:
         text = line.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
@@ -278,10 +274,10 @@ def read_fast(
         try:
             if not _read_blocks(name, path, source, found, texts, progress, frames):
                 return None
-        except (_TooLong, _Fallback, NotUtf8, TooLong, pa.ArrowInvalid) as exc:
+        except (_Fallback, NotUtf8, TooLong, pa.ArrowInvalid) as exc:
             # A line too long (header or not): zhusan.reading reports it, as the reference
             # engine's reader would need the whole line in memory.
-            if source.too_long or isinstance(exc, (_Fallback, NotUtf8, _TooLong)):
+            if source.too_long or isinstance(exc, (_Fallback, NotUtf8, TooLong)):
                 return None
             if "straddling" in str(exc) or "block size" in str(exc):
                 problems.append(

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 from zhusan.csvio import format_cell, parse_cell
 from zhusan.models import TABLES
 from zhusan.package import UnusableInput, read_descriptor
-from zhusan.remote import MAX_REMOTE_BYTES, fetch_all, is_remote
+from zhusan.remote import MAX_REMOTE_BYTES, fetch_all, is_remote, shown
 from zhusan.report import MAX_PER_CODE, Problem, Problems
 from zhusan.tableschema import model_fields
 
@@ -92,11 +92,6 @@ def safe_resource_path(root: Path, value: object, name: str) -> Path:
     if not target.is_relative_to(root.resolve()):
         raise UnusableInput(f"resource {name!r}: path {value!r} points outside the package folder")
     return target
-
-
-def _shown(text: str) -> str:
-    """``text`` as it is, or its repr when it holds a line break or another control character."""
-    return text if text.isprintable() else repr(text)
 
 
 def _is_file(path: Path) -> bool:
@@ -170,20 +165,17 @@ def _digest(res: dict[str, Any], path: Path, table: str) -> list[Problem]:
 def _too_long(path: Path, table: str) -> Problem | None:
     """A problem when the file has a run of more than ``MAX_RECORD`` bytes without a line break.
 
-    Such a table is refused unread, so memory stays bounded. One pass of ``find`` per 4 MiB.
+    Such a table is refused unread, so memory stays bounded. The file is read in 4 MiB blocks
+    and measured as ``zhusan.blocks`` measures the blocks pyarrow reads; it stops at the first
+    line too long.
     """
+    from zhusan.blocks import LineRun
+
     buf = bytearray(4 << 20)
-    run = longest = 0
+    lines, longest = LineRun(), 0
     with path.open("rb", buffering=0) as fh:
-        while n := fh.readinto(buf):
-            last = max(buf.rfind(b"\n", 0, n), buf.rfind(b"\r", 0, n))
-            if last < 0:
-                run += n
-            else:
-                first = min(i for i in (buf.find(b"\n", 0, n), buf.find(b"\r", 0, n)) if i >= 0)
-                longest = max(longest, run + first)
-                run = n - last - 1
-            longest = max(longest, run)
+        while longest <= MAX_RECORD and (n := fh.readinto(buf)):
+            longest = max(longest, lines.feed(memoryview(buf)[:n]))
     if longest <= MAX_RECORD:
         return None
     return Problem(
@@ -419,7 +411,7 @@ def _read_tables(
             continue
         if not _is_file(path):
             problems.append(
-                Problem("missing-file", f"{_shown(resources[name]['path'])}: no such file", name)
+                Problem("missing-file", f"{shown(resources[name]['path'])}: no such file", name)
             )
             tables[name] = TableRows(name, empty_frame(name))
             continue

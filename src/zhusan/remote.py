@@ -28,6 +28,11 @@ TIMEOUT = 30.0
 _SCHEMES = ("http", "https")
 
 
+def shown(text: str) -> str:
+    """``text``, or its repr when it holds a control character: a message stays on one line."""
+    return text if text.isprintable() else repr(text)
+
+
 def is_remote(value: object) -> bool:
     """True for a resource path that is an http(s) URL."""
     if not isinstance(value, str):
@@ -74,14 +79,14 @@ def _opener() -> urllib.request.OpenerDirector:
 
 def fetch(url: str, dest: Path, name: str, max_bytes: int = MAX_REMOTE_BYTES) -> Path:
     """Download ``url`` to ``dest``; UnusableInput naming the resource when that fails."""
-    shown = url if url.isprintable() else repr(url)  # the message stays on one line
+    url_shown = shown(url)
     try:
         request = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})
         with _opener().open(request, timeout=TIMEOUT) as resp, dest.open("wb") as out:
             length = resp.headers.get("Content-Length")
             if length is not None and length.isdigit() and int(length) > max_bytes:
                 raise _Refused(
-                    f"{shown} has {length} bytes, more than the {max_bytes} a remote resource "
+                    f"{url_shown} has {length} bytes, more than the {max_bytes} a remote resource "
                     "may have"
                 )
             got = 0
@@ -89,16 +94,17 @@ def fetch(url: str, dest: Path, name: str, max_bytes: int = MAX_REMOTE_BYTES) ->
                 got += len(chunk)
                 if got > max_bytes:
                     raise _Refused(
-                        f"{shown} sent more than the {max_bytes} bytes a remote resource may have"
+                        f"{url_shown} sent more than the {max_bytes} bytes a remote resource "
+                        "may have"
                     )
                 out.write(chunk)
     except _Refused as exc:
         raise UnusableInput(f"resource {name!r}: {exc}") from None
     except urllib.error.HTTPError as exc:
-        raise UnusableInput(f"resource {name!r}: {shown} answered HTTP {exc.code}") from None
+        raise UnusableInput(f"resource {name!r}: {url_shown} answered HTTP {exc.code}") from None
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
-        raise UnusableInput(f"resource {name!r}: cannot fetch {shown} ({reason})") from None
+        raise UnusableInput(f"resource {name!r}: cannot fetch {url_shown} ({reason})") from None
     return dest
 
 
