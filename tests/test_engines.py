@@ -15,12 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import read_rows
-from zhusan import csvrows, fastrows
+from tests.conftest import read_rows, refresh_hashes, write_rows
+from zhusan import checks, csvrows, fastrows
 from zhusan.csvrows import read_csv_rows
 from zhusan.fastrows import read_fast
-from zhusan.package import bundled_root
-from zhusan.reading import DROPPED, read_records
+from zhusan.package import bundled_root, resolve
+from zhusan.reading import DROPPED, read_package, read_records
 from zhusan.report import Problem
 
 TABLES = ("figures", "events", "mentions", "people", "sources")
@@ -235,3 +235,28 @@ def test_a_blank_line_costs_pydantic_only_the_flagged_rows(
     read_csv_rows("figures", blank, problems, {})
     assert calls == by_pyarrow and 5 in calls and len(calls) < len(rows)
     assert [p.row for p in problems if p.code == "row-width"] == [len(rows) + 2]
+
+
+def test_the_checks_take_the_valid_rows_as_a_slice(
+    pkg: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table read fast holds its valid rows first; the checks take them without a copy.
+
+    Each part stays in file order. A frame in any other order still gives its valid rows.
+    """
+    path = pkg / "dataset" / "figures.csv"
+    rows = read_rows(path)
+    rows[1]["value"] = "many"
+    rows[4]["unit"] = "bad"
+    write_rows(path, rows)
+    refresh_hashes(pkg)
+    read = read_package(resolve(pkg))
+    valid = [r for r in range(2, len(rows) + 2) if r not in (3, 6)]
+    assert read.tables["figures"].frame["_row"].to_list() == [*valid, 3, 6]
+
+    with monkeypatch.context() as m:
+        m.setattr(pl.DataFrame, "filter", lambda *a, **k: pytest.fail("a filtered copy"))
+        assert checks._ok(read, "figures", "value")["_row"].to_list() == valid
+
+    read.tables["figures"].frame = read.tables["figures"].frame.sort("_row")
+    assert checks._ok(read, "figures", "value")["_row"].to_list() == valid

@@ -165,3 +165,26 @@ def test_a_flood_of_bad_cells_keeps_memory_bounded(pkg: Path) -> None:
     assert max(kept.values()) == 5
     assert report.by_code()["cell-error"] >= 2 * len(rows)
     assert report.error_count == len(report.problems) + sum(report.dropped.values())
+
+
+def test_the_problems_kept_of_a_code_are_the_first_by_row(pkg: Path) -> None:
+    """Under the cap, the kept problems are the first by row, though invalid rows are read last.
+
+    Rows 2 to 7 name a source that does not exist; rows 3 and 5 also break a cell, so the fast
+    engine puts them after the valid rows. The three foreign-key problems kept are rows 2 to 4.
+    """
+    path = pkg / "dataset" / "figures.csv"
+    rows = read_rows(path)
+    for i in range(6):
+        rows[i]["source_id"] = "no-such-source"
+    for i in (1, 3):
+        rows[i]["value"] = "many"
+    write_rows(path, rows)
+    refresh_hashes(pkg)
+
+    def fk_rows(report: zhusan.Report) -> list[int | None]:
+        return [p.row for p in report.problems if p.code == "foreign-key"]
+
+    full = zhusan.validate(pkg, max_per_code=None)
+    assert fk_rows(full) == [2, 3, 4, 5, 6, 7]
+    assert fk_rows(zhusan.validate(pkg, max_per_code=3)) == [2, 3, 4]

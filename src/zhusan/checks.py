@@ -30,12 +30,14 @@ def collapse(text: str) -> str:
 def _ok(pkg: Package, name: str, *columns: str) -> pl.DataFrame:
     """The valid rows of a table, only ``columns`` (all when none are named).
 
-    When every row is valid this is the frame itself, not a copy of a million rows.
+    When the valid rows come first (as ``fastrows.joined`` puts them) this is a slice of the
+    frame, not a copy of a million rows; otherwise a filtered copy.
     """
     frame = pkg.tables[name].frame
     ok = frame["_ok"]
     frame = frame.select(*columns, "_row", "_ok") if columns else frame
-    return frame if ok.all() else frame.filter(ok)
+    valid = int(ok.sum())
+    return frame.head(valid) if ok.head(valid).all() else frame.filter(ok)
 
 
 #: The largest archived source read (whole, into memory); a larger one is refused unread.
@@ -145,7 +147,7 @@ def check_keys(pkg: Package) -> Iterator[Problem]:
         if pk not in df.columns:
             keys[name] = pl.Series(pk, [], dtype=pl.String)
             continue
-        for key, row, first_row in _repeats(df, pk).iter_rows():
+        for key, row, first_row in _repeats(df, pk).sort("_row").iter_rows():
             yield Problem("primary-key", f"{key!r} repeats row {first_row}", name, row, pk, key)
         keys[name] = df[pk]
     for name, table in TABLES.items():
@@ -157,7 +159,7 @@ def check_keys(pkg: Package) -> Iterator[Problem]:
             if absent.len() == 0:
                 continue
             bad = df.filter(pl.col(fk.field).is_in(absent.implode()))
-            for value, row in bad.select(fk.field, "_row").iter_rows():
+            for value, row in bad.select(fk.field, "_row").sort("_row").iter_rows():
                 yield Problem(
                     "foreign-key",
                     f"{value!r} is not a {fk.ref} in {fk.table}",
@@ -222,6 +224,7 @@ def check_attested(pkg: Package) -> Iterator[Problem]:
         for value, row in (
             df.filter(~pl.col(column).is_in(mentions[column].unique().implode()))
             .select(column, "_row")
+            .sort("_row")
             .iter_rows()
         ):
             yield Problem("unattested", f"no mention attests {value!r}", name, row, column, value)
@@ -271,7 +274,9 @@ def check_links(pkg: Package) -> Iterator[Problem]:
         j = linked.join(other, left_on=field, right_on="o_id").filter(
             pl.col("source_id") != pl.col("o_source")
         )
-        for oid, osrc, src, row in j.select(field, "o_source", "source_id", "_row").iter_rows():
+        for oid, osrc, src, row in (
+            j.select(field, "o_source", "source_id", "_row").sort("_row").iter_rows()
+        ):
             yield Problem(
                 "cross-source-link",
                 f"{field} {oid} is from source {osrc}, not {src}",
@@ -298,7 +303,7 @@ def check_findings(pkg: Package) -> Iterator[Problem]:
         valid = figures["figure_id"]
         listed = pl.col("figure_ids").str.split(";")
         stale = stale.filter(listed.list.eval(pl.element().is_in(valid.implode())).list.all())
-    for fid, row in stale.select("finding_id", "_row").iter_rows():
+    for fid, row in stale.select("finding_id", "_row").sort("_row").iter_rows():
         yield Problem(
             "stale-discrepancy",
             f"finding {fid} no longer occurs",
@@ -312,7 +317,7 @@ def check_findings(pkg: Package) -> Iterator[Problem]:
         found.select("finding_id", f_rule="rule", f_ids=pl.col("ids").list.sort()),
         on="finding_id",
     )
-    for rule, ids, row in mismatch.select("f_rule", "f_ids", "_row").iter_rows():
+    for rule, ids, row in mismatch.select("f_rule", "f_ids", "_row").sort("_row").iter_rows():
         yield Problem(
             "discrepancy-mismatch",
             f"rule and figure_ids must be {rule} and {';'.join(ids)}",

@@ -341,10 +341,26 @@ def checked(
 
 
 def joined(name: str, frames: list[pl.DataFrame]) -> TableRows:
-    """The table of the checked blocks (``checked``), in file order."""
+    """The table of the checked blocks (``checked``): valid rows first, then the others.
+
+    Each part keeps file order. With the valid rows first, a check that reads only them takes
+    a slice of the table (``checks._ok``), not a filtered copy. Blocks are split one at a
+    time and taken out of ``frames`` as they are, so the table is never held twice.
+    """
     if not frames:
         return TableRows(name, checked(name, empty_frame(name), [], {}))
-    return TableRows(name, pl.concat(frames))
+    valid: list[pl.DataFrame] = []
+    others: list[pl.DataFrame] = []
+    frames.reverse()
+    while frames:
+        block = frames.pop()
+        ok = block["_ok"]
+        if ok.all():
+            valid.append(block)
+        else:
+            valid.append(block.filter(ok))
+            others.append(block.filter(~ok))
+    return TableRows(name, pl.concat(valid + others))
 
 
 def judge(
