@@ -260,3 +260,23 @@ def test_the_checks_take_the_valid_rows_as_a_slice(
 
     read.tables["figures"].frame = read.tables["figures"].frame.sort("_row")
     assert checks._ok(read, "figures", "value")["_row"].to_list() == valid
+
+
+def test_flagged_rows_are_fixed_in_place_each_at_its_own_row(tmp_path: Path) -> None:
+    """Valid flagged rows are normalised, invalid ones marked, each at its row, nothing else.
+
+    ``40000.0`` is flagged (not the package's spelling of a number) but valid; pydantic's
+    canonical ``40000`` replaces it. ``many`` is invalid and stays as written.
+    """
+    rows = [dict(r) for r in ROWS["figures"]]
+    whole = [i for i, r in enumerate(rows) if r["value"].isdigit()][:4]
+    original = [rows[i]["value"] for i in whole]
+    for k, i in enumerate(whole):
+        rows[i]["value"] = original[k] + ".0" if k % 2 == 0 else "many"
+    (sp, sf), (fp, ff) = _both("figures", _csv(rows), tmp_path)
+    assert isinstance(sf, pl.DataFrame) and isinstance(ff, pl.DataFrame)
+    assert fp == sp and sf.equals(ff), _diff(sf, ff)
+    got = ff.filter(pl.col("_row").is_in([i + 2 for i in whole])).sort("_row")
+    assert got["value"].to_list() == [original[0], "many", original[2], "many"]
+    assert got["_ok"].to_list() == [True, False, True, False]
+    assert ff.filter(pl.col("_ok")).height == len(rows) - 2

@@ -376,20 +376,28 @@ def judge(
     record of empty cells, so such a record sends the table to ``zhusan.csvrows``, which
     reports it as a blank line.
     """
-    flagged = df.filter(pl.col("_ok") & flag)
-    if flagged.height == 0:
+    at = df.select(pl.col("_ok") & flag).to_series().arg_true()
+    if at.len() == 0:
         return df
+    flagged = df[at]
     names = [c for c in df.columns if c not in ("_row", "_ok")]
     blank = pl.all_horizontal([pl.col(c) == "" for c in names]).any()
     if blank_lines and flagged.select(blank).item():
         raise _Fallback  # a blank line, or a record of empty cells: only csv tells them apart
-    fixes: list[dict[str, Any]] = []
+    fixes: dict[str, list[Any]] = {c: [] for c in [*names, "_ok"]}
     for row in flagged.iter_rows(named=True):
         number = row.pop("_row")
         row.pop("_ok")
         model, errs = row_problems(name, number, row)
         found += errs
         cells = canonical(name, model) if model is not None else row
-        fixes.append({**cells, "_row": number, "_ok": model is not None})
-    fix = pl.DataFrame(fixes, schema=df.schema, orient="row")
-    return df.update(fix, on="_row")
+        for c in names:
+            fixes[c].append(cells[c])
+        fixes["_ok"].append(model is not None)
+    # Only the columns a fix changes are rewritten, at the flagged positions.
+    changed = []
+    for c, values in fixes.items():
+        new = pl.Series(c, values, dtype=df.schema[c])
+        if not new.equals(flagged[c]):
+            changed.append(df[c].clone().scatter(at, new))
+    return df.with_columns(changed)
