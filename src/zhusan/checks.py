@@ -99,7 +99,7 @@ def quote_problems(name: str, frame: pl.DataFrame, texts: dict[str, str]) -> lis
     column = QUOTED.get(name)
     if column is None or not texts or column not in frame.columns:
         return []
-    rows = frame.filter(
+    rows = frame.select("source_id", column, "_row", "_ok").filter(
         pl.col("_ok") & (pl.col(column) != "") & pl.col("source_id").is_in(list(texts))
     )
     pairs = rows.select("source_id", column).unique()
