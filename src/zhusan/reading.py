@@ -4,7 +4,9 @@ Every table becomes a polars frame of its cells as strings, with ``_row`` (the r
 header = 1) and ``_ok`` (the row matches its model). Valid rows carry their cells as the model
 normalises them. Two engines fill it: ``pydantic`` validates every row with its model;
 ``fast`` (``zhusan.fastrows``) checks whole columns at once and asks pydantic only about the rows
-it flags. Both report the same problems; a differential test proves it.
+it flags. Both report the same problems; a differential test proves it. The fast engine holds
+a table's valid rows first and its invalid rows after them, so frames are in file order only
+when sorted by ``_row``.
 """
 
 from __future__ import annotations
