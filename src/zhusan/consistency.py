@@ -201,7 +201,9 @@ def _breakdowns(f: pl.DataFrame) -> list[pl.DataFrame]:
         parts=pl.col("figure_id"),
     )
     whole = f.select("figure_id", "lo", "hi", "lo_open", "hi_open").rename(lambda c: c + "_w")
-    j = sums.join(whole, left_on="parent_id", right_on="figure_id_w")
+    # In the groups' order: of two cases with one finding id (parts linked in a cycle), the
+    # first is kept, the same on every machine.
+    j = sums.join(whole, left_on="parent_id", right_on="figure_id_w", maintain_order="left")
     ids = pl.concat_list([pl.col("parent_id"), pl.col("parts")])
     bad_sum = j.filter((pl.col("exhaustive") == "true") & _disjoint("", "_w"))
     too_big = j.filter((pl.col("exhaustive") == "false") & _below("_w", ""))
@@ -222,7 +224,7 @@ def _subsets(f: pl.DataFrame) -> list[pl.DataFrame]:
     subs = f.filter(pl.col("subset_of").is_not_null())
     targets = subs["subset_of"].unique()
     whole = f.filter(pl.col("figure_id").is_in(targets.implode())).rename(lambda c: c + "_w")
-    j = subs.join(whole, left_on="subset_of", right_on="figure_id_w")
+    j = subs.join(whole, left_on="subset_of", right_on="figure_id_w", maintain_order="left")
     over = j.filter((pl.col("unit") == pl.col("unit_w")) & _below("_w", ""))
     shares = j.filter((pl.col("unit") == "percent") & (pl.col("unit_w") != "percent"))
     count = pl.col("unit") != "percent"
