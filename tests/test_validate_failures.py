@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 import zhusan
@@ -115,6 +116,22 @@ def test_repeated_primary_key_fails(pkg: Path) -> None:
     (msg,) = _codes(pkg)["primary-key"]
     assert "field person_id: [primary-key] 'zarina' repeats row" in msg
     assert f"row {row}" in msg
+
+
+def test_colliding_key_hashes_cost_time_never_a_false_repeat(
+    pkg: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every key hash equal, only the key that repeats is reported, at its row."""
+    monkeypatch.setattr(pl.Series, "hash", lambda self, *a, **k: pl.Series([0] * len(self)))
+    assert "primary-key" not in _codes(pkg)
+    ids = [r["person_id"] for r in read_rows(pkg / "dataset" / "people.csv")]
+    rows = sorted(
+        [edit_cell(pkg, "people", "nurlan", "person_id", "zarina"), 2 + ids.index("zarina")]
+    )
+    refresh_hashes(pkg)
+    found = [p for p in zhusan.validate(pkg).problems if p.code == "primary-key"]
+    assert [(p.table, p.row, p.value) for p in found] == [("people", rows[1], "zarina")]
+    assert f"repeats row {rows[0]}" in found[0].message
 
 
 def test_second_spelling_of_a_person_fails(pkg: Path) -> None:

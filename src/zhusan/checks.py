@@ -117,7 +117,9 @@ def quote_problems(name: str, frame: pl.DataFrame, texts: dict[str, str]) -> lis
 
 def _repeats(df: pl.DataFrame, pk: str) -> pl.DataFrame:
     """(key, row, first row) of every row whose primary key an earlier row already has."""
-    if df.height == 0 or df[pk].n_unique() == df.height:
+    # Distinct hashes mean distinct keys. Equal hashes (a repeat, or rarely a collision) go
+    # on to the exact check below. Counting hashes is several times faster on millions of keys.
+    if df.height == 0 or df[pk].hash().n_unique() == df.height:
         return pl.DataFrame(schema={pk: pl.String, "_row": pl.Int64, "_first": pl.Int64})
     dup = df.select(pk, "_row").filter(pl.col(pk).is_duplicated())
     first = dup.with_columns(_first=pl.col("_row").min().over(pk))
