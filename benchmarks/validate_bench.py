@@ -36,8 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zhusan.models import TABLES
-from zhusan.package import bundled_root
+from zhusan.files.descriptor import bundled_root
+from zhusan.model.tables import TABLES
 
 csv.field_size_limit(16 * 1024 * 1024)
 

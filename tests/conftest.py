@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from zhusan.package import bundled_root
+from zhusan.files.descriptor import bundled_root
 
 ROOT = bundled_root()
 
@@ -62,7 +62,8 @@ def edit_cell(pkg: Path, table: str, key: str, field: str, value: str) -> int:
 
 def refresh_hashes(pkg: Path) -> None:
     """Rewrite the descriptor's resource hashes, as a maintainer would after an edit."""
-    from zhusan.package import descriptor_for, dump_json
+    from zhusan.build.package import descriptor_for
+    from zhusan.files.descriptor import dump_json
 
     (pkg / "datapackage.json").write_bytes(dump_json(descriptor_for(pkg)))
 

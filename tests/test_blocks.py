@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import copy_package, refresh_hashes
-from zhusan import blocks as blocks_module
-from zhusan.blocks import Blocks, NotUtf8, TooLong
-from zhusan.package import bundled_root
+from zhusan.files import blocks as blocks_module
+from zhusan.files.blocks import Blocks, NotUtf8, TooLong
+from zhusan.files.descriptor import bundled_root
 
 
 def _read_all(blocks: Blocks, size: int) -> bytes:
@@ -135,7 +135,7 @@ def test_a_read_after_close_is_the_end(tmp_path: Path) -> None:
 
 def test_pyarrow_never_waits_on_the_pacing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Over many blocks no read waits out its timeout, and the whole table is read."""
-    from zhusan import fastrows
+    from zhusan.engines import fast as fastrows
 
     monkeypatch.setattr(fastrows, "BLOCK_SIZE", 1 << 14)
     monkeypatch.setattr(blocks_module, "WAIT", 0.5)
@@ -152,7 +152,7 @@ def test_pyarrow_never_waits_on_the_pacing(tmp_path: Path, monkeypatch: pytest.M
         seen.append(self)
 
     monkeypatch.setattr(Blocks, "__init__", record)
-    table = fastrows.read_fast("figures", path, [], {})
+    table = fastrows.read_fast("figures", path, [], None)
     assert table is not None
     assert table.frame.height == (len(lines) - 1) * 8
     assert len(seen) == 1 and seen[0].done
@@ -163,11 +163,11 @@ def test_pyarrow_never_waits_on_the_pacing(tmp_path: Path, monkeypatch: pytest.M
 def test_a_valid_package_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each table file is read once: no separate pass for its hash or its line lengths."""
     import zhusan
-    from zhusan import reading
+    from zhusan.engines import read as reading
 
     def second_pass(*args: object) -> None:
         raise AssertionError(f"a second pass over {args[1]}")
 
-    monkeypatch.setattr(reading, "_digest", second_pass)
-    monkeypatch.setattr(reading, "_too_long", second_pass)
+    monkeypatch.setattr(reading, "digest", second_pass)
+    monkeypatch.setattr(reading, "too_long", second_pass)
     assert zhusan.validate().valid

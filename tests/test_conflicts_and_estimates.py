@@ -6,7 +6,7 @@ import csv
 
 import zhusan
 from tests.conftest import Runner, load_json
-from zhusan.package import bundled_root
+from zhusan.files.descriptor import bundled_root
 
 
 def test_conflicts_lists_the_returned_totals_first_with_explanations(cli: Runner) -> None:

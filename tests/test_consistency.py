@@ -7,8 +7,8 @@ from typing import Any
 
 import zhusan
 from tests.conftest import Runner, edit_cell, figure_id, read_rows, refresh_hashes, write_rows
-from zhusan.consistency import Finding, findings
-from zhusan.models import Figure
+from zhusan.checks.consistency import Finding, findings
+from zhusan.model.tables import Figure
 
 
 def _messages(pkg: Path, code: str) -> list[str]:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 import zhusan
-from zhusan.checks import collapse
-from zhusan.package import bundled_root
+from zhusan.files.descriptor import bundled_root
+from zhusan.model.text import collapse
 
 WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"

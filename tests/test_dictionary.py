@@ -8,9 +8,9 @@ import pytest
 
 import zhusan
 from tests.conftest import edit_cell, refresh_hashes
-from zhusan.columns import table_columns
-from zhusan.dictionary import data_dictionary
-from zhusan.models import TABLES
+from zhusan.build.dictionary import data_dictionary
+from zhusan.model.tables import TABLES
+from zhusan.outputs.columns import table_columns
 
 DATA = zhusan.load()
 TEXT = data_dictionary()

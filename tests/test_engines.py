@@ -16,12 +16,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import read_rows, refresh_hashes, write_rows
-from zhusan import checks, csvrows, fastrows
-from zhusan.csvrows import read_csv_rows
-from zhusan.fastrows import read_fast
-from zhusan.package import bundled_root, resolve
-from zhusan.reading import DROPPED, read_package, read_records
-from zhusan.report import Problem
+from zhusan.checks.frames import valid_rows
+from zhusan.checks.package import read_package
+from zhusan.engines import csvfallback as csvrows
+from zhusan.engines import fast as fastrows
+from zhusan.engines.csvfallback import read_csv_rows
+from zhusan.engines.fast import read_fast
+from zhusan.engines.frame import DROPPED
+from zhusan.engines.reference import read_records
+from zhusan.files.descriptor import bundled_root, resolve
+from zhusan.model.report import Problem
 
 TABLES = ("figures", "events", "mentions", "people", "sources")
 ROWS = {t: read_rows(bundled_root() / "dataset" / f"{t}.csv") for t in TABLES}
@@ -114,7 +118,7 @@ def _both(table: str, text: str, tmp: Path) -> tuple[object, object]:
     with path.open(encoding="utf-8", newline="") as fh:
         slow = read_records(table, fh, slow_problems, keep_models=False)  # type: ignore[arg-type]
     fast_problems: list[object] = []
-    fast = read_fast(table, path, fast_problems, {})  # type: ignore[arg-type]
+    fast = read_fast(table, path, fast_problems, None)  # type: ignore[arg-type]
     if fast is None:  # malformed records: the reference engine reads the table (by design)
         return (slow_problems, None), (slow_problems, None)
     keep = [c for c in slow.frame.columns if table == "sources" or c not in DROPPED]
@@ -186,7 +190,7 @@ def _reference_and_csv_path(table: str, data: bytes, tmp: Path) -> tuple[object,
     with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
         slow = read_records(table, fh, slow_problems, keep_models=False)
     fast_problems: list[Problem] = []
-    fast = read_csv_rows(table, path, fast_problems, {})
+    fast = read_csv_rows(table, path, fast_problems, None)
     keep = [c for c in slow.frame.columns if table == "sources" or c not in DROPPED]
     key = lambda p: (p.row or 0, p.field or "", p.code, p.message)  # noqa: E731
     return (
@@ -228,11 +232,11 @@ def test_a_blank_line_costs_pydantic_only_the_flagged_rows(
     for path, tail in ((clean, ""), (blank, "\n")):
         path.parent.mkdir()
         path.write_text(_csv(rows) + tail, encoding="utf-8", newline="")
-    assert read_fast("figures", clean, [], {}) is not None
+    assert read_fast("figures", clean, [], None) is not None
     by_pyarrow, calls[:] = list(calls), []
     problems: list[Problem] = []
-    assert read_fast("figures", blank, problems, {}) is None  # pyarrow refuses the blank line
-    read_csv_rows("figures", blank, problems, {})
+    assert read_fast("figures", blank, problems, None) is None  # pyarrow refuses the blank line
+    read_csv_rows("figures", blank, problems, None)
     assert calls == by_pyarrow and 5 in calls and len(calls) < len(rows)
     assert [p.row for p in problems if p.code == "row-width"] == [len(rows) + 2]
 
@@ -256,10 +260,10 @@ def test_the_checks_take_the_valid_rows_as_a_slice(
 
     with monkeypatch.context() as m:
         m.setattr(pl.DataFrame, "filter", lambda *a, **k: pytest.fail("a filtered copy"))
-        assert checks._ok(read, "figures", "value")["_row"].to_list() == valid
+        assert valid_rows(read, "figures", "value")["_row"].to_list() == valid
 
     read.tables["figures"].frame = read.tables["figures"].frame.sort("_row")
-    assert checks._ok(read, "figures", "value")["_row"].to_list() == valid
+    assert valid_rows(read, "figures", "value")["_row"].to_list() == valid
 
 
 def test_flagged_rows_are_fixed_in_place_each_at_its_own_row(tmp_path: Path) -> None:

@@ -16,9 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import zhusan
-from zhusan.api import Dataset
-from zhusan.columns import table_rows
-from zhusan.export import (
+from zhusan.model.dataset import Dataset
+from zhusan.model.tables import TABLES, Figure
+from zhusan.outputs.columns import table_rows
+from zhusan.outputs.export import (
     FORMATS,
     PACKAGE_FILE,
     export,
@@ -30,8 +31,7 @@ from zhusan.export import (
     schema_file_name,
     write_json_schemas,
 )
-from zhusan.export_sqlite import DATABASE_FILE, METADATA_FILE, quote_name
-from zhusan.models import TABLES, Figure
+from zhusan.outputs.sqlite import DATABASE_FILE, METADATA_FILE, quote_name
 
 DATA = zhusan.load()
 EXPECTED = {name: table_rows(DATA, name) for name in TABLES}
@@ -242,8 +242,8 @@ def test_failure_midway_leaves_no_partial_output(
             raise RuntimeError("disk full")
         return table_rows(data, table)
 
-    monkeypatch.setattr("zhusan.export.table_rows", failing)
-    monkeypatch.setattr("zhusan.export_sqlite.table_rows", failing)
+    monkeypatch.setattr("zhusan.outputs.export.table_rows", failing)
+    monkeypatch.setattr("zhusan.outputs.sqlite.table_rows", failing)
     with pytest.raises(RuntimeError, match="disk full"):
         export(DATA, fmt, tmp_path / "new")
     assert list(tmp_path.iterdir()) == []

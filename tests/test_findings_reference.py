@@ -1,6 +1,6 @@
 """The set-wise consistency checks find exactly what a row-by-row reading of their rules finds.
 
-``zhusan.consistency`` finds totals that do not add up and disagreements with joins and
+``zhusan.checks.consistency`` finds totals that do not add up and disagreements with joins and
 group-bys over every figure. Here the same rules are read one figure, pair or group at a time in
 plain Python. Hypothesis draws small sets of figures crowded onto few measures, groups, scopes,
 dates and links, and changes cells of a hand-made set on which every rule fires, with empty
@@ -19,8 +19,8 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zhusan.consistency import CUMULATIVE, FAMILIES, FIGURE_COLUMNS, PLAUSIBLE, finding_frame
-from zhusan.intervals import RULES, Bound
+from zhusan.checks.consistency import CUMULATIVE, FAMILIES, FIGURE_COLUMNS, PLAUSIBLE, finding_frame
+from zhusan.model.intervals import RULES, Bound
 
 Row = dict[str, Any]
 BOOLS = {"1": "true", "on": "true", "t": "true", "y": "true", "yes": "true"} | {

@@ -10,11 +10,11 @@ import polars as pl
 import pytest
 
 import zhusan
-from zhusan.api import Dataset
-from zhusan.columns import table_columns, table_rows
-from zhusan.fields import PersonKind, SourceKind, Unit
-from zhusan.frames import TableName, relations, to_pandas, to_polars
-from zhusan.models import TABLES
+from zhusan.model.dataset import Dataset
+from zhusan.model.fields import PersonKind, SourceKind, Unit
+from zhusan.model.tables import TABLES
+from zhusan.outputs.columns import table_columns, table_rows
+from zhusan.outputs.frames import TableName, relations, to_pandas, to_polars
 
 DATA = zhusan.load()
 JOINED = [
@@ -34,7 +34,7 @@ def loaded_once(monkeypatch: pytest.MonkeyPatch) -> None:
     def load(path: str | None = None) -> Dataset:
         return DATA if path is None else zhusan.load(path)
 
-    monkeypatch.setattr("zhusan.frames.load", load)
+    monkeypatch.setattr("zhusan.outputs.frames._load", load)
 
 
 def test_table_name_lists_every_table() -> None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import edit_cell, figure_id, refresh_hashes
-from zhusan.package import bundled_root
+from zhusan.files.descriptor import bundled_root
 
 
 def _validate(descriptor: Path) -> subprocess.CompletedProcess[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Runner, copy_package, read_rows, refresh_hashes, write_rows
-from zhusan.package import bundled_root
+from zhusan.files.descriptor import bundled_root
 
 
 def _descriptor(pkg: Path) -> dict[str, object]:
@@ -118,7 +118,7 @@ def test_a_header_of_a_million_columns_is_refused_unread(pkg: Path, cli: Runner)
 
 def test_a_huge_archived_source_is_refused_unread(pkg: Path, cli: Runner) -> None:
     """A seed over the size limit (a sparse file here): a seed-too-large problem, not a read."""
-    from zhusan.checks import MAX_SOURCE_BYTES
+    from zhusan.files.seeds import MAX_SOURCE_BYTES
 
     seed = pkg / "seeds" / "wsj-oneal-op-ed.txt"
     with seed.open("r+b") as fh:
@@ -187,7 +187,7 @@ def test_the_parsing_thread_stops_when_the_reader_gives_up(
     """A table given up early while later blocks fail to parse: no hang, an answer."""
     import threading
 
-    from zhusan import fastrows
+    from zhusan.engines import fast as fastrows
 
     monkeypatch.setattr(fastrows, "BLOCK_SIZE", 1 << 10)
     lines = (bundled_root() / "dataset" / "places.csv").read_bytes().splitlines(keepends=True)
@@ -195,7 +195,7 @@ def test_the_parsing_thread_stops_when_the_reader_gives_up(
     path.write_bytes(b"".join([lines[0], b"\n", *lines[1:] * 20, b'"unterminated\n' * 50]))
     result: list[object] = []
     worker = threading.Thread(
-        target=lambda: result.append(fastrows.read_fast("places", path, [], {})), daemon=True
+        target=lambda: result.append(fastrows.read_fast("places", path, [], None)), daemon=True
     )
     worker.start()
     worker.join(timeout=30)
@@ -238,7 +238,7 @@ def test_extra_and_duplicate_columns_are_named(pkg: Path) -> None:
 
 def test_a_formula_in_a_cell_is_neutralised_in_excel_exports() -> None:
     """Cells starting with = + - @ never reach a spreadsheet as formulas."""
-    from zhusan.export import neutralise
+    from zhusan.outputs.export import neutralise
 
     for cell in ('=HYPERLINK("x")', "+1", "-1", "@SUM(A1)"):
         assert neutralise(cell).startswith("'")
@@ -282,12 +282,13 @@ def test_a_200_mb_line_is_refused_with_little_memory(tmp_path: Path) -> None:
 
 def test_the_readme_states_the_limits_the_code_enforces() -> None:
     """Each size limit the README names is the one in the code (they are typed in both)."""
-    from zhusan.blocks import AHEAD
-    from zhusan.checks import MAX_SOURCE_BYTES
-    from zhusan.csvrows import CHUNK_ROWS
-    from zhusan.package import MAX_DESCRIPTOR_BYTES
-    from zhusan.reading import MAX_COLUMNS, MAX_RECORD
-    from zhusan.report import MAX_PER_CODE
+    from zhusan.engines.csvfallback import CHUNK_ROWS
+    from zhusan.engines.frame import MAX_COLUMNS
+    from zhusan.files.blocks import AHEAD
+    from zhusan.files.descriptor import MAX_DESCRIPTOR_BYTES
+    from zhusan.files.lines import MAX_RECORD
+    from zhusan.files.seeds import MAX_SOURCE_BYTES
+    from zhusan.model.report import MAX_PER_CODE
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     text = " ".join(readme.split())

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zhusan.fields import Qualifier
-from zhusan.intervals import VAGUE, Interval, interval
+from zhusan.model.fields import Qualifier
+from zhusan.model.intervals import VAGUE, Interval, interval
 
 VALUES = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False)
 WITH_VALUE = [q for q in get_args(Qualifier) if q not in VAGUE]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from zhusan.models import Event, Figure, Mention
+from zhusan.model.tables import Event, Figure, Mention
 
 FIGURE: dict[str, Any] = {
     "figure_id": "x-01",

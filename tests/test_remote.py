@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import Runner
-from zhusan.package import UnusableInput
-from zhusan.reading import read_package
+from zhusan.checks.package import read_package
+from zhusan.files.descriptor import UnusableInput
 
 REMOTE = 6  # the figures resource
 

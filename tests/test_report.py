@@ -20,8 +20,8 @@ from tests.conftest import (
     refresh_hashes,
     write_rows,
 )
-from zhusan.package import bundled_root
-from zhusan.report import Problem, Problems
+from zhusan.files.descriptor import bundled_root
+from zhusan.model.report import Problem, Problems
 
 SCHEMA = json.loads((bundled_root() / "schema" / "validation-report.schema.json").read_text())
 

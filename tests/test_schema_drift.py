@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import Runner
-from zhusan.package import bundled_root, drifted
+from zhusan.build.package import drifted
+from zhusan.files.descriptor import bundled_root
 
 
 def test_generated_files_match_the_models() -> None:

@@ -19,8 +19,10 @@ import pytest
 
 import zhusan
 from tests.conftest import read_rows, refresh_hashes, write_rows
-from zhusan import site, site_text
-from zhusan.site import CHARTS, write_site
+from zhusan.api import site as write_site
+from zhusan.site import pages as site
+from zhusan.site import text as site_text
+from zhusan.site.pages import CHARTS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from zhusan.package import bundled_root
+from zhusan.files.descriptor import bundled_root
 
 pytestmark = pytest.mark.slow
 

@@ -5,9 +5,13 @@
 >>> report = zhusan.validate()
 """
 
-from zhusan.api import Dataset, InvalidPackage, conflicts, estimates, load, validate
-from zhusan.estimates import Estimate
-from zhusan.models import (
+from zhusan.api import conflicts, estimates, load, validate
+from zhusan.checks.package import InvalidPackage
+from zhusan.files.descriptor import UnusableInput, version
+from zhusan.model.dataset import Dataset
+from zhusan.model.estimates import Estimate
+from zhusan.model.report import Problem, Report
+from zhusan.model.tables import (
     TABLES,
     Discrepancy,
     Event,
@@ -19,8 +23,6 @@ from zhusan.models import (
     Role,
     Source,
 )
-from zhusan.package import UnusableInput, version
-from zhusan.report import Problem, Report
 
 __version__ = version()
 

@@ -12,17 +12,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from zhusan.api import InvalidPackage, conflicts, validate
-from zhusan.package import (
-    UnusableInput,
-    bundled_root,
-    drifted,
-    generated_files,
-    version,
-    write_atomic,
-)
-from zhusan.remote import MAX_REMOTE_BYTES
-from zhusan.report import MAX_PER_CODE
+from zhusan.api import conflicts, load, site, validate
+from zhusan.build.package import drifted, generated_files
+from zhusan.checks.package import InvalidPackage
+from zhusan.files.descriptor import UnusableInput, bundled_root, version
+from zhusan.files.output import write_atomic
+from zhusan.files.remote import MAX_REMOTE_BYTES
+from zhusan.model.report import MAX_PER_CODE
+from zhusan.outputs.export import FORMATS, export
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -73,8 +70,6 @@ def _cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from zhusan.api import load
-    from zhusan.export import export
 
     try:
         written = export(load(args.path), args.format, Path(args.out))
@@ -87,10 +82,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_site(args: argparse.Namespace) -> int:
-    from zhusan.site import write_site
 
     try:
-        written = write_site(Path(args.out), args.path)
+        written = site(Path(args.out), args.path)
     except FileExistsError as exc:
         print(f"zhusan: cannot write the site: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -190,7 +184,6 @@ def build_parser() -> argparse.ArgumentParser:
     _path_argument(c)
     c.add_argument("--json", action="store_true", help="print the list as JSON (zhusan.conflicts)")
     c.set_defaults(func=_cmd_conflicts)
-    from zhusan.export import FORMATS
 
     e = sub.add_parser(
         "export",

@@ -1,0 +1,32 @@
+"""A loaded package: every table as a tuple of model instances, in file order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zhusan.model.tables import (
+    Discrepancy,
+    Event,
+    Figure,
+    Mention,
+    Organization,
+    Person,
+    Place,
+    Role,
+    Source,
+)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Every table of a package as a tuple of model instances, in file order."""
+
+    sources: tuple[Source, ...]
+    organizations: tuple[Organization, ...]
+    places: tuple[Place, ...]
+    people: tuple[Person, ...]
+    roles: tuple[Role, ...]
+    events: tuple[Event, ...]
+    figures: tuple[Figure, ...]
+    mentions: tuple[Mention, ...]
+    discrepancies: tuple[Discrepancy, ...]

@@ -1,0 +1,249 @@
+"""Row rules as data: every rule across the fields of one row, declared once.
+
+A rule is a condition (``Cond``) under which the row is broken, and a message. The same
+declaration is evaluated two ways:
+
+- ``Cond.holds(row)`` on a model instance, in Python: the pydantic engine's model validator
+  (``Row._row_rules``) raises the message of the first rule broken;
+- ``Cond.flag()`` as a polars expression over a frame of string cells: the fast engine flags
+  every row that may break a rule, and only those rows go through pydantic.
+
+``flag`` may be true where ``holds`` is false (the row then goes to pydantic, which clears it),
+never the reverse; ``tests/model/test_rules.py`` holds every condition to that. A model states
+its rules in ``__row_rules__``; a test fails when a model has a validator that is not a
+declared rule, so no rule can exist in one engine only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Self
+
+import polars as pl
+from pydantic import BaseModel, model_validator
+
+from zhusan.model.dates import date_bounds, first_day, last_day
+from zhusan.model.text import collapse
+
+
+class Cond:
+    """A condition on one row: ``holds`` in Python (None: unknown), ``flag`` in polars."""
+
+    def holds(self, row: BaseModel) -> bool | None:
+        """Whether the condition holds for a model instance (None where a cell is empty)."""
+        raise NotImplementedError  # pragma: no cover - every condition below implements it
+
+    def flag(self) -> pl.Expr:
+        """A polars expression over string cells: true wherever ``holds`` may be true."""
+        raise NotImplementedError  # pragma: no cover
+
+    def __and__(self, other: Cond) -> Cond:
+        return All((self, other))
+
+    def __or__(self, other: Cond) -> Cond:
+        return Any_((self, other))
+
+
+def _cell(name: str) -> pl.Expr:
+    """A string cell, empty as null."""
+    return pl.when(pl.col(name) == "").then(None).otherwise(pl.col(name))
+
+
+def _number(name: str) -> pl.Expr:
+    return pl.col(name).cast(pl.Float64, strict=False)
+
+
+@dataclass(frozen=True)
+class Set(Cond):
+    """The cell is not empty."""
+
+    field: str
+
+    def holds(self, row: BaseModel) -> bool | None:  # noqa: D102
+        return getattr(row, self.field) is not None
+
+    def flag(self) -> pl.Expr:  # noqa: D102
+        return pl.col(self.field) != ""
+
+
+@dataclass(frozen=True)
+class Equals(Cond):
+    """Two cells are equal (compared as text; unknown when either is empty)."""
+
+    a: str
+    b: str
+
+    def holds(self, row: BaseModel) -> bool | None:  # noqa: D102
+        x, y = getattr(row, self.a), getattr(row, self.b)
+        return None if x is None or y is None else x == y
+
+    def flag(self) -> pl.Expr:  # noqa: D102
+        return _cell(self.a) == _cell(self.b)
+
+
+@dataclass(frozen=True)
+class Is(Cond):
+    """A cell holds one value."""
+
+    field: str
+    value: str
+
+    def holds(self, row: BaseModel) -> bool | None:  # noqa: D102
+        x = getattr(row, self.field)
+        return None if x is None else x == self.value
+
+    def flag(self) -> pl.Expr:  # noqa: D102
+        return _cell(self.field) == self.value
+
+
+@dataclass(frozen=True)
+class Above(Cond):
+    """A number cell is above a constant or another number cell."""
+
+    field: str
+    other: str | float
+
+    def holds(self, row: BaseModel) -> bool | None:  # noqa: D102
+        x = getattr(row, self.field)
+        y = getattr(row, self.other) if isinstance(self.other, str) else self.other
+        return None if x is None or y is None else bool(x > y)
+
+    def flag(self) -> pl.Expr:  # noqa: D102
+        y = _number(self.other) if isinstance(self.other, str) else self.other
+        return _number(self.field) > y
+
+
+@dataclass(frozen=True)
+class StartsAfter(Cond):
+    """Partial date ``a`` starts after partial date ``b`` ends (2019-07 after 2019-06)."""
+
+    a: str
+    b: str
+
+    def holds(self, row: BaseModel) -> bool | None:  # noqa: D102
+        x, y = getattr(row, self.a), getattr(row, self.b)
+        return None if not x or not y else date_bounds(x)[0] > date_bounds(y)[1]
+
+    def flag(self) -> pl.Expr:  # noqa: D102
+        return first_day(pl.col(self.a)) > last_day(pl.col(self.b))
+
+
+@dataclass(frozen=True)
+class NotWithin(Cond):
+    """Text cell ``part`` does not occur in text cell ``whole``, whitespace runs collapsed.
+
+    The flag looks for ``part`` literally, so it is true also where ``part`` occurs only once
+    whitespace is collapsed: such a row goes to pydantic, which collapses.
+    """
+
+    part: str
+    whole: str
+
+    def holds(self, row: BaseModel) -> bool | None:  # noqa: D102
+        x, y = getattr(row, self.part), getattr(row, self.whole)
+        return None if x is None or y is None else collapse(x) not in collapse(y)
+
+    def flag(self) -> pl.Expr:  # noqa: D102
+        return ~pl.col(self.whole).str.contains(pl.col(self.part), literal=True)
+
+
+@dataclass(frozen=True)
+class All(Cond):
+    """Every condition holds (Kleene logic: unknown unless one is false)."""
+
+    parts: tuple[Cond, ...]
+
+    def holds(self, row: BaseModel) -> bool | None:  # noqa: D102
+        values = [p.holds(row) for p in self.parts]
+        return False if False in values else (None if None in values else True)
+
+    def flag(self) -> pl.Expr:  # noqa: D102
+        return pl.all_horizontal([p.flag() for p in self.parts])
+
+
+@dataclass(frozen=True)
+class Any_(Cond):
+    """At least one condition holds (Kleene logic: unknown unless one is true)."""
+
+    parts: tuple[Cond, ...]
+
+    def holds(self, row: BaseModel) -> bool | None:  # noqa: D102
+        values = [p.holds(row) for p in self.parts]
+        return True if True in values else (None if None in values else False)
+
+    def flag(self) -> pl.Expr:  # noqa: D102
+        return pl.any_horizontal([p.flag() for p in self.parts])
+
+
+@dataclass(frozen=True)
+class Differ(Cond):
+    """Of several cells, some are set and some are empty (they must be set together)."""
+
+    fields: tuple[str, ...]
+
+    def holds(self, row: BaseModel) -> bool | None:  # noqa: D102
+        return len({getattr(row, f) is None for f in self.fields}) > 1
+
+    def flag(self) -> pl.Expr:  # noqa: D102
+        set_ = [pl.col(f) != "" for f in self.fields]
+        return pl.any_horizontal(set_) & ~pl.all_horizontal(set_)
+
+
+@dataclass(frozen=True)
+class NotOneOf(Cond):
+    """Not exactly one of several cells is set."""
+
+    fields: tuple[str, ...]
+
+    def holds(self, row: BaseModel) -> bool | None:  # noqa: D102
+        return sum(getattr(row, f) is not None for f in self.fields) != 1
+
+    def flag(self) -> pl.Expr:  # noqa: D102
+        return pl.sum_horizontal([(pl.col(f) != "").cast(pl.Int8) for f in self.fields]) != 1
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A rule across the fields of one row: broken where ``broken`` holds.
+
+    ``message`` is a ``str.format`` template over the row's fields ("lower {lower:g} ...").
+    """
+
+    name: str
+    broken: Cond
+    message: str
+
+    def error(self, row: BaseModel) -> str | None:
+        """The message when ``row`` breaks the rule, else None."""
+        if self.broken.holds(row) is True:
+            return self.message.format(**{k: getattr(row, k) for k in type(row).model_fields})
+        return None
+
+
+class Row(BaseModel):
+    """A table model whose cross-field rules are the ``RowRule`` declarations it lists."""
+
+    __row_rules__: ClassVar[Sequence[RowRule]] = ()
+
+    @model_validator(mode="after")
+    def _row_rules(self) -> Self:
+        for rule in type(self).__row_rules__:
+            message = rule.error(self)
+            if message is not None:
+                raise ValueError(message)
+        return self
+
+
+def rules_flag(model: type[BaseModel]) -> pl.Expr:
+    """True where a row of ``model`` may break one of its declared rules (False: none)."""
+    rules = getattr(model, "__row_rules__", ())
+    if not rules:
+        return pl.lit(False)
+    return pl.any_horizontal([r.broken.flag().fill_null(False) for r in rules])
+
+
+def undeclared_validators(model: type[BaseModel]) -> list[str]:
+    """Names of a model's validators that are not the declared row rules' (should be none)."""
+    validators = model.__pydantic_decorators__.model_validators
+    return sorted(name for name in validators if name != "_row_rules")

@@ -1,0 +1,1 @@
+"""Internal: the static report site (``zhusan report``). Imports the layers below ``build``."""

@@ -1,0 +1,114 @@
+"""How the report site words a figure, and marks the figures' quotes in an archived document."""
+
+from __future__ import annotations
+
+import heapq
+import re
+from dataclasses import dataclass
+from html import escape
+
+from zhusan.model.intervals import interval
+from zhusan.model.tables import Figure
+from zhusan.model.text import collapse, collapsed
+
+
+def esc(value: object) -> str:
+    """Text escaped for HTML, quotes included."""
+    return escape(str(value), quote=True)
+
+
+def num(v: float | None) -> str:
+    """A bound as text: ``1,200``, ``2.5``, or ``∞`` for none."""
+    return "∞" if v is None else f"{v:,.0f}" if v == int(v) else f"{v:,g}"
+
+
+def iv_text(f: Figure) -> str:
+    """The interval the figure's wording implies: ``[570, 600)``."""
+    iv = interval(f.qualifier, f.value)
+    return f"{iv.bounds[0]}{num(iv.lower)}, {num(iv.upper)}{iv.bounds[1]}"
+
+
+def words(f: Figure) -> str:
+    """The number as the source hedges it: ``more than 400``, ``Thirty-seven``, ``hundreds``."""
+    plain = f.value is None or f.qualifier == "exact"
+    return f.stated if plain else f"{f.qualifier.replace('_', ' ')} {f.stated}"
+
+
+def what(f: Figure) -> str:
+    """What is counted: ``returned · children · zhusan``."""
+    return " · ".join(x.replace("_", " ") for x in (f.measure, f.group or "", f.scope) if x)
+
+
+def when(f: Figure) -> str:
+    """The date and how it was found: ``2019-05 (stated)``."""
+    return f"{f.as_of or 'undated'} ({f.date_basis})"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a figure's quote (rank 0) or its stated number (rank 1) is in a document."""
+
+    start: int
+    end: int
+    rank: int  # 0: a figure's quote, 1: the stated number inside it
+    figure: Figure
+    first: bool  # the quote's first occurrence carries the figure's id
+
+
+def spans(text: str, figs: list[Figure]) -> list[Span]:
+    """Where each figure's quote (and its stated number) is in ``text``, whitespace collapsed."""
+    flat, where = collapsed(text)
+    out: list[Span] = []
+    for f in figs:
+        quote, stated = collapse(f.quote), collapse(f.stated)
+        pattern = re.escape(stated)
+        number = re.search(rf"(?<!\w){pattern}(?!\w)", quote) or re.search(pattern, quote)
+        at, first = (flat.find(quote) if quote else -1), True
+        while at >= 0:
+            out.append(Span(where[at], where[at + len(quote) - 1] + 1, 0, f, first))
+            if number and stated:
+                a = at + number.start()
+                out.append(Span(where[a], where[a + len(stated) - 1] + 1, 1, f, first))
+            at, first = flat.find(quote, at + len(quote)), False
+    return out
+
+
+def _open(s: Span, whole: bool) -> str:
+    f, fid = s.figure, esc(s.figure.figure_id)
+    if s.rank:
+        return f'<b class="n" data-f="{fid}">'
+    if not (s.first and whole):
+        return f'<mark class="q" data-f="{fid}">'
+    label = f"{f.figure_id}: {words(f)} · {what(f)} · as of {when(f)} · interval {iv_text(f)}"
+    return f'<mark class="q" data-f="{fid}" id="{fid}" data-label="{esc(label)}">'
+
+
+def marked(text: str, spans: list[Span]) -> str:
+    """``text`` escaped, with each span wrapped in its tag.
+
+    A span that crosses the end of another is split there, so that tags nest; only its first
+    piece carries the id.
+    """
+    heap = [(s.start, -s.end, s.rank, i, True) for i, s in enumerate(spans)]
+    heapq.heapify(heap)
+    out: list[str] = []
+    stack: list[tuple[int, str]] = []
+    pos = 0
+    while heap or stack:
+        start = heap[0][0] if heap else len(text)
+        while stack and (stack[-1][0] <= start or not heap):
+            end, close = stack.pop()
+            out += [escape(text[pos:end], quote=False), close]
+            pos = end
+        if not heap:
+            break
+        start, neg_end, rank, i, whole = heapq.heappop(heap)
+        out.append(escape(text[pos:start], quote=False))
+        pos, end = start, -neg_end
+        limit = stack[-1][0] if stack else len(text)
+        if end > limit:
+            heapq.heappush(heap, (limit, -end, rank, i, False))
+            end = limit
+        out.append(_open(spans[i], whole))
+        stack.append((end, "</b>" if rank else "</mark>"))
+    return "".join(out) + escape(text[pos:], quote=False)
