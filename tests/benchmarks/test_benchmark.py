@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "validate_bench.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "validate_bench.py"
 
 pytestmark = pytest.mark.skipif(not SCRIPT.is_file(), reason="benchmarks/ is not in this tree")
 

@@ -290,7 +290,7 @@ def test_the_readme_states_the_limits_the_code_enforces() -> None:
     from zhusan.files.seeds import MAX_SOURCE_BYTES
     from zhusan.model.report import MAX_PER_CODE
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     text = " ".join(readme.split())
     assert f"descriptors over {MAX_DESCRIPTOR_BYTES >> 20} MiB" in text
     assert f"lines over {MAX_RECORD >> 20} MiB" in text
