@@ -17,7 +17,6 @@ from zhusan.engines.frame import Engine
 from zhusan.files.descriptor import resolve
 from zhusan.model.dataset import Dataset
 from zhusan.model.estimates import Estimate
-from zhusan.model.estimates import estimates as _estimates
 from zhusan.model.report import MAX_PER_CODE, Report
 from zhusan.site.pages import write_site
 
@@ -65,8 +64,11 @@ def conflicts(path: PathArg | Dataset = None) -> list[dict[str, Any]]:
 
 
 def estimates(path: PathArg | Dataset = None) -> list[Estimate]:
-    """For each count of people and each year, the low-high envelope across sources."""
-    return _estimates((path if isinstance(path, Dataset) else load(path)).figures)
+    """For each count of people and each year, the low-high envelope across sources.
+
+    The rows of the package's derived ``estimates`` table, which ``load`` holds to the figures.
+    """
+    return list((path if isinstance(path, Dataset) else load(path)).estimates)
 
 
 def site(out: str | os.PathLike[str], path: PathArg = None) -> list[Path]:

@@ -119,6 +119,13 @@ CODES: dict[str, ErrorCode] = {
             "package: [missing-resource] the descriptor has no resource 'roles'",
         ),
         ErrorCode(
+            "estimate-mismatch",
+            "a row of the derived estimates table that is not what the figures give (run "
+            "`zhusan refresh`), or an estimate the figures give that the table lacks",
+            "dataset/estimates.csv row 3 field high: [estimate-mismatch] high is 45000, but "
+            "the figures give 44000: run `zhusan refresh`",
+        ),
+        ErrorCode(
             "seed-hash",
             "an archived document does not match the sha256 in sources.csv",
             "dataset/sources.csv row 2 field sha256: [seed-hash] seeds/a.txt does not match its "
@@ -157,8 +164,8 @@ CODES: dict[str, ErrorCode] = {
             "interval-rule",
             "lower, upper or bounds not following the qualifier rule, or a qualifier without "
             "the value it needs",
-            "dataset/figures.csv row 6 field lower: [interval-rule] interval (10.0, 13.0, '[]') "
-            "does not follow from about 12.0: ...",
+            "dataset/figures.csv row 6 field upper: [interval-rule] upper is 13.3, but about 12 "
+            "gives upper 13.2 (the interval [10.8, 13.2])",
         ),
         ErrorCode(
             "cross-source-link",

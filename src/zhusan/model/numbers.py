@@ -147,9 +147,9 @@ def _read(text: str) -> tuple[Decimal, bool, bool] | None:
         elif kind in ("unit", "ten"):
             current += _UNITS.get(tok, 0) + _TENS.get(tok, 0)
         elif kind == "scale":
-            current = (current or 1) * (_SCALES.get(tok) or _PAIRS[tok])
+            current = (current or Decimal(1)) * (_SCALES.get(tok) or _PAIRS[tok])
         elif kind == "large":
-            total += (current or 1) * _LARGE[tok]
+            total += (current or Decimal(1)) * _LARGE[tok]
             current = Decimal(0)
         else:
             part = _FRACTIONS[tok]
