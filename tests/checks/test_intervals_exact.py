@@ -40,9 +40,7 @@ def test_a_wrong_upper_is_named_with_the_value_the_rule_gives(pkg: Path) -> None
     row = _hedge(pkg, lower="72", upper="88.5", bounds="[]")
     problems = [p for p in zhusan.validate(pkg).problems if p.code == "interval-rule"]
     assert [(p.row, p.field, p.value) for p in problems] == [(row, "upper", "88.5")]
-    assert "upper is 88.5, but about 80 gives upper 88 (the interval [72, 88])" in str(
-        problems[0]
-    )
+    assert "upper is 88.5, but about 80 gives upper 88 (the interval [72, 88])" in str(problems[0])
 
 
 def test_each_wrong_field_is_its_own_problem(pkg: Path) -> None:

@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from tests.model.test_models import FIGURE
 from zhusan.model.numbers import VALUE_NOTE, read_number, stated_value
 from zhusan.model.rules import Misstated
 from zhusan.model.tables import Figure
-from tests.model.test_models import FIGURE
 
 
 @pytest.mark.parametrize(
