@@ -141,3 +141,26 @@ def load_dataset(descriptor: Path) -> Dataset:
         raise InvalidPackage(report)
     tables = {f.name: tuple(pkg.tables[f.name].models.values()) for f in fields(Dataset)}
     return Dataset(**tables)  # type: ignore[arg-type]
+
+
+def validate_and_load(
+    descriptor: Path, allow_remote: bool = False
+) -> tuple[Report, Dataset | None]:
+    """The package's report and, when every row matches its model, its dataset: one read.
+
+    What ``export`` and ``report`` use: the dataset is None when a row, a file or a derived
+    table is wrong (nothing can be written from it); otherwise it is given even when other
+    checks fail (keys, quotes, findings), so that ``--allow-invalid`` can write it.
+    """
+    pkg = read_package(descriptor, engine="pydantic", keep_models=True, allow_remote=allow_remote)
+    problems = Problems(None)
+    problems += pkg.problems
+    problems += run_checks(pkg, None)
+    derived = check_derived(pkg)
+    problems += derived.problems
+    rows = {n: t.frame.height for n, t in pkg.tables.items()} | derived.rows
+    report = Report(str(descriptor), rows, sorted(problems, key=_key))
+    if pkg.problems or derived.problems:
+        return report, None
+    tables = {f.name: tuple(pkg.tables[f.name].models.values()) for f in fields(Dataset)}
+    return report, Dataset(**tables)  # type: ignore[arg-type]

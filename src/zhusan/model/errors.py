@@ -110,13 +110,15 @@ CODES: dict[str, ErrorCode] = {
         ),
         ErrorCode(
             "missing-file",
-            "the descriptor names a file that is not there",
+            "the descriptor names a file that is not there: a partial package (exit 2)",
             "dataset/roles.csv: [missing-file] dataset/roles.csv: no such file",
+            EXIT_UNUSABLE,
         ),
         ErrorCode(
             "missing-resource",
-            "the descriptor has no resource for a table of the schema",
+            "the descriptor has no resource for a table of the schema: a partial package (exit 2)",
             "package: [missing-resource] the descriptor has no resource 'roles'",
+            EXIT_UNUSABLE,
         ),
         ErrorCode(
             "estimate-mismatch",

@@ -23,7 +23,18 @@ from zhusan.model.dataset import Dataset
 from zhusan.model.estimates import estimates
 from zhusan.model.tables import TABLES, Figure, Source
 from zhusan.site.chart import CHARTS, svg
-from zhusan.site.text import esc, iv_text, marked, num, spans, what, when, words
+from zhusan.site.text import (
+    counted,
+    esc,
+    interests,
+    iv_text,
+    marked,
+    num,
+    spans,
+    what,
+    when,
+    words,
+)
 
 ASSETS = ("site.css", "site.js", "favicon.svg")
 #: Marks a folder as a site written here: only such a folder (or an empty one) is replaced.
@@ -57,16 +68,40 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
     return f'<div class="table-wrap">{table}</div>'
 
 
-def _page(name: str, title: str, body: str) -> str:
+def _page(name: str, title: str, body: str, frame: dict[str, str]) -> str:
     nav = "".join(
         f'<a href="{key}.html"{CURRENT if key == name else ""}>{label}</a>'
         for key, label in NAV.items()
     )
     values = {"version": esc(version()), "title": esc(title), "page": name.split("-")[0]}
-    return _fill("layout.html", **values, nav=nav, body=body)
+    return _fill("layout.html", **values, **frame, nav=nav, body=body)
 
 
-def _index(data: Dataset, found: list[dict[str, Any]], colour: dict[str, str]) -> str:
+def _licences(about: dict[str, Any]) -> str:
+    found = about.get("licenses")
+    names = [
+        str(x.get("name") or x.get("title") or x.get("path"))
+        for x in (found if isinstance(found, list) else [])
+        if isinstance(x, dict) and (x.get("name") or x.get("title") or x.get("path"))
+    ]
+    return ", ".join(names) or "no licence stated in datapackage.json"
+
+
+def _frame(data: Dataset, about: dict[str, Any]) -> dict[str, str]:
+    """What every page's frame says of the package: its name, licences, documents."""
+    n = len(data.sources)
+    quoted = "the one document" if n == 1 else f"one of the {counted(n, 'document')}"
+    name = about.get("name")
+    return {
+        "brand": esc(name if isinstance(name, str) and name else "zhusan-data"),
+        "licences": esc(_licences(about)),
+        "quoted": quoted if n else "the documents archived with it (none yet)",
+    }
+
+
+def _index(
+    data: Dataset, found: list[dict[str, Any]], colour: dict[str, str], about: dict[str, Any]
+) -> str:
     counts = {name: len(getattr(data, name)) for name in TABLES}
     counts["estimates"] = len(estimates(data.figures))
     tiles = "".join(f"<li><b>{n}</b>{esc(name)}</li>" for name, n in counts.items())
@@ -87,8 +122,14 @@ def _index(data: Dataset, found: list[dict[str, Any]], colour: dict[str, str]) -
             f"<p><strong>Interest.</strong> {esc(s.interest_note)}</p></article>"
         )
     unexplained = sum(c["explanation"] is None for c in found)
+    title, description = about.get("title"), about.get("description")
     return _fill("page-index.html", findings=len(found), unexplained=unexplained,
-                 figures=len(data.figures), tiles=tiles, cards="".join(cards))  # fmt: skip
+                 figures=len(data.figures), tiles=tiles, cards="".join(cards),
+                 title=esc(title if isinstance(title, str) and title else "Data package"),
+                 documents=counted(len(data.sources), "document"),
+                 say="says" if len(data.sources) == 1 else "say",
+                 description=esc(description if isinstance(description, str) else ""),
+                 interests=esc(interests(data)))  # fmt: skip
 
 
 def _counts(data: Dataset, topics: set[str], colour: dict[str, str], names: dict[str, str]) -> str:
@@ -229,20 +270,28 @@ def _source(s: Source, data: Dataset, root: Path, names: dict[str, str]) -> str:
     )
 
 
-def build_site(data: Dataset, root: Path) -> dict[str, bytes]:
-    """Every file of the site of ``data`` (its documents under ``root``), by path in the site."""
+def build_site(data: Dataset, root: Path, about: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """Every file of the site of ``data`` (its documents under ``root``), by path in the site.
+
+    ``about`` is the package's datapackage.json: its title, description, name and licences
+    are the site's; every count and every interested party comes from the data.
+    """
+    about = about or {}
     found = conflict_list(data)
     colour = {s.source_id: COLOURS[i % len(COLOURS)] for i, s in enumerate(data.sources)}
     names = {s.source_id: s.publisher or ", ".join(s.authors) or s.source_id for s in data.sources}
     pages = {
-        "index": ("Overview", _index(data, found, colour)),
+        "index": ("Overview", _index(data, found, colour, about)),
         "counts": ("Counts", _counts(data, {c["topic"] for c in found}, colour, names)),
         "conflicts": ("Discrepancies", _conflicts(data, found, names)),
         "figures": ("Figures", _figures(data)),
     }
     for s in data.sources:
         pages[f"source-{s.source_id}"] = (s.title, _source(s, data, root, names))
-    files = {f"{k}.html": _page(k, t, body).encode("utf-8") for k, (t, body) in pages.items()}
+    frame = _frame(data, about)
+    files = {
+        f"{k}.html": _page(k, t, body, frame).encode("utf-8") for k, (t, body) in pages.items()
+    }
     for asset in ASSETS:
         files[f"assets/{asset}"] = _asset(asset).encode("utf-8")
     files[MARKER] = f"zhusan-data {version()}\n".encode()
@@ -254,8 +303,12 @@ def _write_file(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def write_site(out: str | os.PathLike[str], data: Dataset, root: Path) -> list[Path]:
+def write_site(
+    out: str | os.PathLike[str], data: Dataset, root: Path, about: dict[str, Any] | None = None
+) -> list[Path]:
     """Write the site of ``data`` (its documents under ``root``) into the folder ``out``.
+
+    ``about`` is the package's datapackage.json (see ``build_site``).
 
     The files go into a staging folder next to ``out``, which then takes its place, so on any
     error ``out`` is as it was. An existing ``out`` is replaced only when it is empty or a site
@@ -265,7 +318,7 @@ def write_site(out: str | os.PathLike[str], data: Dataset, root: Path) -> list[P
     ours = (target / MARKER).is_file()
     if target.exists() and not ours and (not target.is_dir() or any(target.iterdir())):
         raise FileExistsError(f"{target} exists and is not a site written by zhusan")
-    files = build_site(data, root)
+    files = build_site(data, root, about)
     staging = staging_folder(target)
     try:
         for name, content in files.items():
