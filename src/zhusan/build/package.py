@@ -1,4 +1,7 @@
-"""Internal: every file `zhusan schema` generates: schema/, datapackage.json, docs, README."""
+"""Internal: every file `zhusan schema` generates.
+
+schema/, datapackage.json, the generated tables, dataset/json/, docs, README blocks, CITATION.cff.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +9,17 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
+from zhusan.build.citation import CFF_FILE, citation_cff
 from zhusan.build.dictionary import data_dictionary
 from zhusan.build.readme import render_readme
 from zhusan.engines.reference import read_table
 from zhusan.files.descriptor import DESCRIPTOR, dump_json, version
 from zhusan.model.cells import read_csv
 from zhusan.model.dataset import Dataset
-from zhusan.model.estimates import Estimate, estimates_csv
+from zhusan.model.published import DERIVED, PUBLISHED, table_csv
 from zhusan.model.report import Problem, report_schema
-from zhusan.model.tables import TABLES, Figure
-from zhusan.model.tableschema import schema_of, table_schema
+from zhusan.model.tables import TABLES
+from zhusan.model.tableschema import table_schema
 from zhusan.outputs.export import json_files
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -40,28 +42,15 @@ def _sources_metadata(root: Path) -> list[dict[str, str]]:
     return out
 
 
-def _derived_tables() -> dict[str, tuple[type[BaseModel], str, str]]:
-
-    return {
-        "estimates": (
-            Estimate,
-            "estimate_id",
-            "Generated: per thing counted and year, the low-high envelope of what the sources "
-            "say (zhusan schema).",
-        )
-    }
-
-
 def descriptor_for(root: Path, derived: dict[str, bytes] | None = None) -> dict[str, Any]:
     """The datapackage.json the models and the CSVs under ``root`` imply.
 
-    ``derived`` gives the content of generated tables (estimates) when it is not on disk yet.
+    ``derived`` gives the content of generated tables (estimates, figures_flat) when it is not
+    on disk yet.
     """
     derived = derived or {}
-    tables = [(t.name, t.description) for t in TABLES.values()]
-    tables += [(name, spec[2]) for name, spec in _derived_tables().items()]
     resources_ = []
-    for name, description in tables:
+    for name, description in ((t.name, t.description) for t in PUBLISHED.values()):
         data = derived.get(name) or (root / "dataset" / f"{name}.csv").read_bytes()
         resources_.append(
             {
@@ -112,19 +101,16 @@ def descriptor_for(root: Path, derived: dict[str, bytes] | None = None) -> dict[
 def generated_files(root: Path) -> dict[Path, bytes]:
     """Every file ``zhusan schema`` writes, with its content."""
     files = {
-        root / "schema" / f"{t.name}.json": dump_json(table_schema(t)) for t in TABLES.values()
+        root / "schema" / f"{t.name}.json": dump_json(table_schema(t)) for t in PUBLISHED.values()
     }
-    for name, (model, key, _) in _derived_tables().items():
-        files[root / "schema" / f"{name}.json"] = dump_json(schema_of(model, key))
-    problems: list[Problem] = []
-    text = (root / "dataset" / "figures.csv").read_text(encoding="utf-8")
-    figures = read_table("figures", text, problems).models.values()
-    derived = {"estimates": estimates_csv(f for f in figures if isinstance(f, Figure))}
-    files[root / "dataset" / "estimates.csv"] = derived["estimates"]
-    files[root / DESCRIPTOR] = dump_json(descriptor_for(root, derived))
+    data = _dataset_from_csvs(root)
+    derived = {name: table_csv(name, data) for name in DERIVED}
+    for name, content in derived.items():
+        files[root / "dataset" / f"{name}.csv"] = content
+    descriptor = descriptor_for(root, derived)
+    files[root / DESCRIPTOR] = dump_json(descriptor)
 
     files[root / "schema" / "validation-report.schema.json"] = dump_json(report_schema())
-    data = _dataset_from_csvs(root)
 
     for name, content in json_files(data).items():
         folder = "schema" if name.endswith(".schema.json") else "dataset"
@@ -135,6 +121,7 @@ def generated_files(root: Path) -> dict[Path, bytes]:
         files[root / "docs" / "data-dictionary.md"] = dictionary
 
         files[readme] = render_readme(data, readme.read_text(encoding="utf-8")).encode("utf-8")
+        files[root / CFF_FILE] = citation_cff(descriptor).encode("utf-8")
     return files
 
 
