@@ -3,13 +3,27 @@
 >>> import zhusan
 >>> data = zhusan.load()
 >>> report = zhusan.validate()
+>>> figures = zhusan.to_pandas("figures")  # or to_polars, to_arrow; zhusan.tables() lists them
 """
 
-from zhusan.api import conflicts, estimates, load, validate
+from zhusan.api import (
+    conflicts,
+    diff,
+    estimates,
+    load,
+    release,
+    tables,
+    to_arrow,
+    to_pandas,
+    to_polars,
+    validate,
+)
 from zhusan.checks.package import InvalidPackage
 from zhusan.files.descriptor import UnusableInput, version
 from zhusan.model.dataset import Dataset
 from zhusan.model.estimates import Estimate
+from zhusan.model.flat import FlatFigure
+from zhusan.model.published import UnknownTable
 from zhusan.model.report import Problem, Report
 from zhusan.model.tables import (
     TABLES,
@@ -33,6 +47,7 @@ __all__ = [
     "Estimate",
     "Event",
     "Figure",
+    "FlatFigure",
     "InvalidPackage",
     "Mention",
     "Organization",
@@ -42,10 +57,17 @@ __all__ = [
     "Report",
     "Role",
     "Source",
+    "UnknownTable",
     "UnusableInput",
     "__version__",
     "conflicts",
+    "diff",
     "estimates",
     "load",
+    "release",
+    "tables",
+    "to_arrow",
+    "to_pandas",
+    "to_polars",
     "validate",
 ]

@@ -1,25 +1,38 @@
 """Internal: the public entry points, each a few lines over the layers below.
 
 ``load`` a package into models, ``validate`` one into a report, list its ``conflicts`` and
-``estimates``. ``zhusan/__init__.py`` re-exports them; the CLI calls them.
+``estimates``; a table as a DataFrame (``to_pandas``, ``to_polars``, ``to_arrow``: pandas,
+polars and pyarrow are imported only when called); ``diff`` two packages; write a ``release``.
+``zhusan/__init__.py`` re-exports them; the CLI calls them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from zhusan.build.release import write_release
 from zhusan.checks.conflicts import conflict_list
+from zhusan.checks.diff import diff_packages
 from zhusan.checks.package import load_dataset, validate_package
 from zhusan.engines.frame import Engine
 from zhusan.files.descriptor import resolve
 from zhusan.model.dataset import Dataset
 from zhusan.model.estimates import Estimate
 from zhusan.model.estimates import estimates as _estimates
+from zhusan.model.published import PUBLISHED
 from zhusan.model.report import MAX_PER_CODE, Report
+from zhusan.outputs import frames
+from zhusan.outputs.frames import TableName
 from zhusan.site.pages import write_site
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+    import pyarrow as pa
 
 PathArg = str | os.PathLike[str] | None
 
@@ -69,10 +82,68 @@ def estimates(path: PathArg | Dataset = None) -> list[Estimate]:
     return _estimates((path if isinstance(path, Dataset) else load(path)).figures)
 
 
-def site(out: str | os.PathLike[str], path: PathArg = None) -> list[Path]:
+def site(out: str | os.PathLike[str], path: PathArg = None, release: PathArg = None) -> list[Path]:
     """Write the report site of the package at ``path`` (None: bundled) into the folder ``out``.
 
-    The package is read once. Returns the files written.
+    With ``release`` (a folder ``zhusan release`` wrote), the site gets a Downloads page with
+    every file of it, copied into the site, with its size and SHA-256. The package is read
+    once. Returns the files written.
     """
     descriptor = resolve(path)
-    return write_site(out, load_dataset(descriptor), descriptor.parent)
+    folder = None if release is None else Path(release)
+    return write_site(out, load_dataset(descriptor), descriptor.parent, folder)
+
+
+def tables() -> list[str]:
+    """The names of the tables, in the order of datapackage.json, generated ones included."""
+    return list(PUBLISHED)
+
+
+def to_pandas(table: TableName, path: PathArg = None) -> pd.DataFrame:
+    """The table named ``table`` of the bundled package (or the one at ``path``) as pandas.
+
+    Vocabularies are categoricals, integers and booleans nullable. Needs pandas
+    (``pip install 'zhusan-data[pandas]'``). ``UnknownTable`` lists the tables.
+    """
+    return frames.to_pandas(table, path)
+
+
+def to_polars(table: TableName, path: PathArg = None) -> pl.DataFrame:
+    """The table named ``table`` of the bundled package (or the one at ``path``) as polars.
+
+    Vocabularies are ``Enum`` columns. ``UnknownTable`` lists the tables.
+    """
+    return frames.to_polars(table, path)
+
+
+def to_arrow(table: TableName, path: PathArg = None) -> pa.Table:
+    """The table named ``table`` of the bundled package (or the one at ``path``) as pyarrow.
+
+    The schema carries the fields' descriptions and the primary key, as the Parquet export
+    does. ``UnknownTable`` lists the tables.
+    """
+    return frames.to_arrow(table, path)
+
+
+def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> dict[str, Any]:
+    """What changed from the package ``old`` to ``new``, by primary key, as plain JSON.
+
+    Each is a package folder, its datapackage.json, a release zip or a release folder. Tables
+    and fields added and removed, rows added, removed and changed (each changed cell with its
+    ``before`` and ``after``), the disagreements that appear or go, and a ``summary`` by source.
+    ``identical`` is True when nothing differs. Raises ``UnusableInput`` when one cannot be read.
+    """
+    return diff_packages(Path(old), Path(new))
+
+
+def release(
+    out: str | os.PathLike[str], path: PathArg = None, date: dt.date | None = None
+) -> list[Path]:
+    """Write a versioned release of the package at ``path`` (None: bundled) into ``out``.
+
+    The package archive, Parquet, SQLite with its Datasette metadata, xlsx, CITATION.cff,
+    .zenodo.json and SHA256SUMS, named and versioned from datapackage.json; ``date`` (default
+    today) is the release date and the only date written, so rebuilding gives the same bytes.
+    Raises ``InvalidPackage`` when the package is invalid. Returns the files written.
+    """
+    return write_release(resolve(path), out, date or dt.date.today())

@@ -6,14 +6,16 @@ Exit codes: 0 valid, 1 invalid, 2 unusable input, 3 internal error (a bug: pleas
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from zhusan.api import conflicts, load, site, validate
+from zhusan.api import conflicts, diff, load, release, site, validate
 from zhusan.build.package import drifted, generated_files
+from zhusan.checks.diff import diff_summary
 from zhusan.checks.package import InvalidPackage
 from zhusan.files.descriptor import UnusableInput, bundled_root, version
 from zhusan.files.output import write_atomic
@@ -84,7 +86,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_site(args: argparse.Namespace) -> int:
 
     try:
-        written = site(Path(args.out), args.path)
+        written = site(Path(args.out), args.path, args.release)
     except FileExistsError as exc:
         print(f"zhusan: cannot write the site: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -107,6 +109,30 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         write_atomic(path, data)
     print(f"wrote {len(files)} files under {root}")
     return EXIT_VALID
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    result = diff(args.old, args.new)
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        print(diff_summary(result), end="")
+    return EXIT_VALID if result["identical"] else EXIT_INVALID
+
+
+def _cmd_release(args: argparse.Namespace) -> int:
+    written = release(Path(args.out), args.path, args.date)
+    for path in written:
+        print(path)
+    return EXIT_VALID
+
+
+def _date(text: str) -> dt.date:
+    """An ISO date, YYYY-MM-DD (argparse reports the error with exit 2)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date as YYYY-MM-DD, not {text!r}") from None
 
 
 def _count(text: str) -> int:
@@ -219,7 +245,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _path_argument(w)
     w.add_argument("--out", required=True, help="folder to write the site into")
+    w.add_argument(
+        "--release",
+        metavar="DIR",
+        help="a folder `zhusan release` wrote: its files are copied into the site and listed "
+        "on a Downloads page with their sizes and SHA-256",
+    )
     w.set_defaults(func=_cmd_site)
+    d = sub.add_parser(
+        "diff",
+        help="compare two packages by primary key: tables and rows added, removed, changed",
+        description="Compare the package OLD with NEW (each a package folder, datapackage.json, "
+        "release zip or release folder): tables and fields added and removed, and rows added, "
+        "removed and changed, matched by primary key, each changed cell with its value before "
+        "and after. The summary groups figures by source and names new sources and new "
+        "disagreements; it is Markdown, for a CHANGELOG. Exit 0 when identical, 1 when not.",
+    )
+    d.add_argument("old", help="the earlier package")
+    d.add_argument("new", help="the later package")
+    d.add_argument("--json", action="store_true", help="print every difference (zhusan.diff)")
+    d.set_defaults(func=_cmd_diff)
+    r = sub.add_parser(
+        "release",
+        help="write a versioned release: package zip, Parquet, SQLite, xlsx, checksums, citation",
+        description="Write into OUT the release of the bundled package, or of the one at PATH, "
+        "named and versioned from its datapackage.json: a zip of the Frictionless package (CSV, "
+        "JSON, schemas, archived sources), a zip of Parquet files, SQLite with Datasette "
+        "metadata, xlsx, CITATION.cff and .zenodo.json with the version and release date, and "
+        "SHA256SUMS. The package must be valid. The release date is the only date written, so "
+        "two builds of the same data on the same date are identical.",
+    )
+    _path_argument(r)
+    r.add_argument("--out", required=True, help="folder to write the release into")
+    r.add_argument(
+        "--date",
+        type=_date,
+        help="release date, YYYY-MM-DD (default: today); the only date in the files",
+    )
+    r.set_defaults(func=_cmd_release)
     return parser
 
 

@@ -1,13 +1,16 @@
 """The report site: a static, self-contained HTML site of a package (``write_site``).
 
-An overview, a chart per thing counted, the discrepancies, every figure in a searchable table,
-and each archived document with the figures' quotes marked. The pages load nothing from the
-network (the script, style sheet and icon are files of the site); page text lives in templates
-under ``site/assets/``. The folder appears only once every file in it has been written.
+An overview with a "Cite this" box (from CITATION.cff), a chart per thing counted, the
+discrepancies, every figure in a searchable table, each archived document with the figures'
+quotes marked, and, given a release folder, a Downloads page listing its files. The pages load
+nothing from the network (the script, style sheet and icon are files of the site); page text
+lives in templates under ``site/assets/``. The folder appears only once every file in it has
+been written.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -16,19 +19,36 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from zhusan.build.citation import CFF_FILE, citation_cff, citation_text, read_citation
+from zhusan.build.release import SUMS_FILE, read_sums
 from zhusan.checks.conflicts import conflict_list
-from zhusan.files.descriptor import version
+from zhusan.files.descriptor import DESCRIPTOR, UnusableInput, read_descriptor, version
 from zhusan.files.output import staging_folder, swap_in
 from zhusan.model.dataset import Dataset
 from zhusan.model.estimates import estimates
-from zhusan.model.tables import TABLES, Figure, Source
-from zhusan.site.chart import CHARTS, svg
-from zhusan.site.text import esc, iv_text, marked, num, spans, what, when, words
+from zhusan.model.published import PUBLISHED, rows_of
+from zhusan.model.tables import Figure, Source
+from zhusan.site.chart import CHARTS, NARROW, WIDE, svg
+from zhusan.site.text import esc, iv_sort, iv_text, marked, num, spans, what, when, words
 
 ASSETS = ("site.css", "site.js", "favicon.svg")
 #: Marks a folder as a site written here: only such a folder (or an empty one) is replaced.
 MARKER = ".zhusan-site"
 NAV = {"index": "Overview", "counts": "Counts", "conflicts": "Discrepancies", "figures": "Figures"}
+DOWNLOADS = "downloads"
+#: What each release file holds, by the end of its name (first match).
+FILE_KINDS = (
+    ("-parquet.zip", "One Parquet file per table (pyarrow, pandas, polars, DuckDB, R arrow)."),
+    (".zip", "The Frictionless data package: CSV files with their Table Schemas, JSON files with "
+             "their JSON Schemas, the archived sources and CITATION.cff."),
+    (".sqlite", "SQLite database, one table per table, with primary and foreign keys."),
+    ("-datasette.json", "Datasette metadata for the database: licence, table and column "
+                        "descriptions (datasette DB.sqlite -m this-file)."),
+    (".xlsx", "Excel workbook: one sheet per table, with filters and a frozen header."),
+    (CFF_FILE, "How to cite this release (Citation File Format)."),
+    (".zenodo.json", "The metadata Zenodo reads to archive the release and mint its DOI."),
+    (SUMS_FILE, "The SHA-256 of every other file: sha256sum -c SHA256SUMS."),
+)  # fmt: skip
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#222222")
 CURRENT = ' aria-current="page"'
 
@@ -57,18 +77,17 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
     return f'<div class="table-wrap">{table}</div>'
 
 
-def _page(name: str, title: str, body: str) -> str:
+def _page(name: str, title: str, body: str, menu: dict[str, str] = NAV) -> str:
     nav = "".join(
         f'<a href="{key}.html"{CURRENT if key == name else ""}>{label}</a>'
-        for key, label in NAV.items()
+        for key, label in menu.items()
     )
     values = {"version": esc(version()), "title": esc(title), "page": name.split("-")[0]}
     return _fill("layout.html", **values, nav=nav, body=body)
 
 
-def _index(data: Dataset, found: list[dict[str, Any]], colour: dict[str, str]) -> str:
-    counts = {name: len(getattr(data, name)) for name in TABLES}
-    counts["estimates"] = len(estimates(data.figures))
+def _index(data: Dataset, found: list[dict[str, Any]], colour: dict[str, str], cite: str) -> str:
+    counts = {name: len(rows_of(data, name)) for name in PUBLISHED}
     tiles = "".join(f"<li><b>{n}</b>{esc(name)}</li>" for name, n in counts.items())
     cards = []
     for s in data.sources:
@@ -88,7 +107,8 @@ def _index(data: Dataset, found: list[dict[str, Any]], colour: dict[str, str]) -
         )
     unexplained = sum(c["explanation"] is None for c in found)
     return _fill("page-index.html", findings=len(found), unexplained=unexplained,
-                 figures=len(data.figures), tiles=tiles, cards="".join(cards))  # fmt: skip
+                 figures=len(data.figures), tiles=tiles, cards="".join(cards),
+                 cite=cite)  # fmt: skip
 
 
 def _counts(data: Dataset, topics: set[str], colour: dict[str, str], names: dict[str, str]) -> str:
@@ -108,9 +128,9 @@ def _counts(data: Dataset, topics: set[str], colour: dict[str, str], names: dict
                 f"{num(e.low)} to {num(e.high)}", esc(", ".join(e.sources))]
                for e in ranges if e.scope == "zhusan" and e.measure in chart.measures
                and (not chart.groups or e.group in chart.groups)]  # fmt: skip
+        drawn = "".join(svg(chart, figs, colour, years, geo) for geo in (WIDE, NARROW))
         body = (
-            f'<figure class="chart-box">{svg(chart, figs, colour, years)}</figure>'
-            f'<ul class="legend">{legend}</ul>'
+            f'<figure class="chart-box">{drawn}</figure><ul class="legend">{legend}</ul>'
             if figs
             else "<p>No source gives a figure for this.</p>"
         )
@@ -179,7 +199,8 @@ def _bold(f: Figure) -> str:
 def _figures(data: Dataset) -> str:
     head = ["figure", "source", "stated", "value", "interval", "unit", "what", "as of", "quote"]
     th = "".join(
-        f'<th{" data-type=number" if h == "value" else ""}><button type="button">{h}</button></th>'
+        f"<th{' data-type=number' if h in ('value', 'interval') else ''}>"
+        f'<button type="button">{h}</button></th>'
         for h in head
     )
     rows = []
@@ -187,8 +208,9 @@ def _figures(data: Dataset) -> str:
         value = "" if f.value is None else f"{f.value:g}"
         cells = [_link(f), esc(f.source_id), esc(words(f)), num(f.value) if value else ""]
         cells += [esc(x) for x in (iv_text(f), f.unit, what(f), when(f))]
+        sort = {3: value, 4: iv_sort(f)}
         tds = "".join(
-            f'<td class="num" data-sort="{value}">{c}</td>' if i == 3 else f"<td>{c}</td>"
+            f'<td class="num" data-sort="{sort[i]}">{c}</td>' if i in sort else f"<td>{c}</td>"
             for i, c in enumerate(cells)
         )
         rows.append(
@@ -229,20 +251,108 @@ def _source(s: Source, data: Dataset, root: Path, names: dict[str, str]) -> str:
     )
 
 
-def build_site(data: Dataset, root: Path) -> dict[str, bytes]:
-    """Every file of the site of ``data`` (its documents under ``root``), by path in the site."""
+def _cff(root: Path, release: Path | None) -> str:
+    """The CITATION.cff text: the release's, else the package's, else one from its descriptor."""
+    for folder in (release, root):
+        if folder is not None and (folder / CFF_FILE).is_file():
+            return (folder / CFF_FILE).read_text(encoding="utf-8")
+    return citation_cff(read_descriptor(root / DESCRIPTOR))
+
+
+def _cite(cff_text: str) -> str:
+    """The "Cite this" box: the citation in one line, the CFF message, the file itself."""
+    cff = read_citation(cff_text)
+    released = cff.get("date-released")
+    facts = [f"version {cff['version']}" if cff.get("version") else "no version given",
+             f"released {released}" if released else "not a release"]  # fmt: skip
+    if cff.get("doi"):
+        facts.append(f"DOI {cff['doi']}")
+    return (
+        f'<section class="cite" id="cite"><h2>Cite this</h2>'
+        f'<p class="citation">{esc(citation_text(cff))}</p>'
+        f'<p class="note">{esc(", ".join(facts).capitalize())}. {esc(cff.get("message", ""))}</p>'
+        f"<details><summary>{CFF_FILE}</summary><pre>{esc(cff_text)}</pre></details></section>"
+    )
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("MB", 1 << 20), ("kB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n:,} bytes"
+
+
+def _kind(name: str) -> str:
+    return next((words for end, words in FILE_KINDS if name.endswith(end)), "")
+
+
+def release_downloads(release: Path) -> dict[str, bytes]:
+    """Every file of a release folder by name: those SHA256SUMS lists, then SHA256SUMS.
+
+    UnusableInput when SHA256SUMS is missing or lists a file that is missing or differs.
+    """
+    sums_path = release / SUMS_FILE
+    if not sums_path.is_file():
+        raise UnusableInput(f"{release}: no {SUMS_FILE}; is it a folder `zhusan release` wrote?")
+    sums = read_sums(sums_path.read_text(encoding="utf-8"))
+    files = {}
+    for name, want in sums.items():
+        path = release / name
+        if "/" in name or "\\" in name or not path.is_file():
+            raise UnusableInput(f"{release}: {name}, listed in {SUMS_FILE}, is missing")
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != want:
+            raise UnusableInput(f"{release}: {name} does not match its SHA-256 in {SUMS_FILE}")
+        files[name] = data
+    files[SUMS_FILE] = sums_path.read_bytes()
+    return files
+
+
+def _order(name: str) -> tuple[int, str]:
+    """Release files in reading order: the package, its other formats, then the metadata."""
+    ends = [".zip", "-parquet.zip", ".sqlite", "-datasette.json", ".xlsx", CFF_FILE,
+            ".zenodo.json", SUMS_FILE]  # fmt: skip
+    found = [i for i, end in enumerate(ends) if name.endswith(end)]
+    return (found[-1] if found else len(ends), name)
+
+
+def _downloads(files: dict[str, bytes], cite: str) -> str:
+    items = "".join(
+        f'<li id="file-{_slug(name)}"><a href="{DOWNLOADS}/{esc(name)}" download>{esc(name)}</a>'
+        f' <span class="muted" title="{len(data):,} bytes">{_size(len(data))}</span>'
+        f"<p>{esc(_kind(name))}</p>"
+        f'<p>SHA-256 <code class="sha">{hashlib.sha256(data).hexdigest()}</code></p></li>'
+        for name, data in sorted(files.items(), key=lambda item: _order(item[0]))
+    )
+    return _fill("page-downloads.html", count=len(files), items=items, cite=cite)
+
+
+def build_site(data: Dataset, root: Path, release: Path | None = None) -> dict[str, bytes]:
+    """Every file of the site of ``data`` (its documents under ``root``), by path in the site.
+
+    With ``release`` (a folder ``zhusan release`` wrote), its files are copied under
+    ``downloads/`` and listed on ``downloads.html``.
+    """
     found = conflict_list(data)
     colour = {s.source_id: COLOURS[i % len(COLOURS)] for i, s in enumerate(data.sources)}
     names = {s.source_id: s.publisher or ", ".join(s.authors) or s.source_id for s in data.sources}
+    cite = _cite(_cff(root, release))
     pages = {
-        "index": ("Overview", _index(data, found, colour)),
+        "index": ("Overview", _index(data, found, colour, cite)),
         "counts": ("Counts", _counts(data, {c["topic"] for c in found}, colour, names)),
         "conflicts": ("Discrepancies", _conflicts(data, found, names)),
         "figures": ("Figures", _figures(data)),
     }
+    menu = dict(NAV)
+    downloads = release_downloads(release) if release is not None else {}
+    if downloads:
+        menu[DOWNLOADS] = "Downloads"
+        pages[DOWNLOADS] = ("Downloads", _downloads(downloads, cite))
     for s in data.sources:
         pages[f"source-{s.source_id}"] = (s.title, _source(s, data, root, names))
-    files = {f"{k}.html": _page(k, t, body).encode("utf-8") for k, (t, body) in pages.items()}
+    files = {f"{k}.html": _page(k, t, body, menu).encode("utf-8") for k, (t, body) in pages.items()}
+    for name, content in downloads.items():
+        files[f"{DOWNLOADS}/{name}"] = content
     for asset in ASSETS:
         files[f"assets/{asset}"] = _asset(asset).encode("utf-8")
     files[MARKER] = f"zhusan-data {version()}\n".encode()
@@ -254,8 +364,12 @@ def _write_file(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def write_site(out: str | os.PathLike[str], data: Dataset, root: Path) -> list[Path]:
+def write_site(
+    out: str | os.PathLike[str], data: Dataset, root: Path, release: Path | None = None
+) -> list[Path]:
     """Write the site of ``data`` (its documents under ``root``) into the folder ``out``.
+
+    ``release``: a release folder whose files the site offers on a Downloads page.
 
     The files go into a staging folder next to ``out``, which then takes its place, so on any
     error ``out`` is as it was. An existing ``out`` is replaced only when it is empty or a site
@@ -265,7 +379,7 @@ def write_site(out: str | os.PathLike[str], data: Dataset, root: Path) -> list[P
     ours = (target / MARKER).is_file()
     if target.exists() and not ours and (not target.is_dir() or any(target.iterdir())):
         raise FileExistsError(f"{target} exists and is not a site written by zhusan")
-    files = build_site(data, root)
+    files = build_site(data, root, release)
     staging = staging_folder(target)
     try:
         for name, content in files.items():

@@ -28,6 +28,18 @@ def iv_text(f: Figure) -> str:
     return f"{iv.bounds[0]}{num(iv.lower)}, {num(iv.upper)}{iv.bounds[1]}"
 
 
+def iv_sort(f: Figure) -> str:
+    """The interval as its sort key: lower then upper bound, ``-Infinity``/``Infinity`` if none.
+
+    The figures table sorts by it numerically (``site.js``), so ``[1,200, ∞)`` follows
+    ``[570, 600)`` and not the other way round, as it would as text.
+    """
+    iv = interval(f.qualifier, f.value)
+    lower = "-Infinity" if iv.lower is None else f"{iv.lower:g}"
+    upper = "Infinity" if iv.upper is None else f"{iv.upper:g}"
+    return f"{lower} {upper}"
+
+
 def words(f: Figure) -> str:
     """The number as the source hedges it: ``more than 400``, ``Thirty-seven``, ``hundreds``."""
     plain = f.value is None or f.qualifier == "exact"
