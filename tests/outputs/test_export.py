@@ -209,7 +209,7 @@ def test_plain_text_needs_no_quote_prefix(text: str) -> None:
 
 @pytest.mark.parametrize("planted", ["=1+1", "'quoted", "#N/A", "-5"])
 def test_xlsx_stores_risky_text_as_quote_prefixed_text(tmp_path: Path, planted: str) -> None:
-    """A planted formula, quote or error code is stored as text, quote-prefixed, read back intact."""
+    """A planted formula, quote or error code is stored as text, prefixed, read back intact."""
     figure = DATA.figures[0].model_copy(update={"note": planted})
     export(with_figures((figure, *DATA.figures[1:])), "xlsx", tmp_path)
     book = openpyxl.load_workbook(tmp_path / "zhusan-data.xlsx")
