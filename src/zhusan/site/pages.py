@@ -267,10 +267,11 @@ def _cite(cff_text: str) -> str:
              f"released {released}" if released else "not a release"]  # fmt: skip
     if cff.get("doi"):
         facts.append(f"DOI {cff['doi']}")
+    said = ", ".join(facts)
     return (
         f'<section class="cite" id="cite"><h2>Cite this</h2>'
         f'<p class="citation">{esc(citation_text(cff))}</p>'
-        f'<p class="note">{esc(", ".join(facts).capitalize())}. {esc(cff.get("message", ""))}</p>'
+        f'<p class="note">{esc(said[:1].upper() + said[1:])}. {esc(cff.get("message", ""))}</p>'
         f"<details><summary>{CFF_FILE}</summary><pre>{esc(cff_text)}</pre></details></section>"
     )
 
