@@ -121,7 +121,11 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_release(args: argparse.Namespace) -> int:
-    written = release(Path(args.out), args.path, args.date)
+    try:
+        written = release(Path(args.out), args.path, args.date)
+    except ImportError as exc:
+        print(f"zhusan: cannot release: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
     for path in written:
         print(path)
     return EXIT_VALID

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from tests.conftest import Runner, edit_cell, read_rows, refresh_hashes, write_r
 from tests.scratch import scratch_package
 from zhusan.build.citation import citation_cff, citation_text, read_citation
 from zhusan.build.release import read_sums
+from zhusan.cli import main
 from zhusan.files.descriptor import bundled_root
 
 ROOT = bundled_root()
@@ -207,3 +209,20 @@ def test_citation_cff_reads_back_and_cites() -> None:
     assert (
         citation_text(other) == "Jo Doe (n.d.). Other [Data set]. https://doi.org/10.5281/zenodo.1"
     )
+
+
+def test_a_missing_spreadsheet_library_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without openpyxl, `zhusan release` exits 2 naming the extra to install; nothing written."""
+    real = importlib.import_module
+
+    def without_openpyxl(name: str, package: str | None = None) -> object:
+        if name.startswith("openpyxl"):
+            raise ImportError(f"No module named {name!r}")
+        return real(name, package)
+
+    monkeypatch.setattr("zhusan.outputs.columns.importlib.import_module", without_openpyxl)
+    assert main(["release", "--out", str(tmp_path / "out")]) == 2
+    assert "pip install 'zhusan-data[export]'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from typing import get_args
 
@@ -11,6 +12,7 @@ import pytest
 
 import zhusan
 from zhusan.model.dataset import Dataset
+from zhusan.model.estimates import Estimate
 from zhusan.model.fields import PersonKind, SourceKind, Unit
 from zhusan.model.published import PUBLISHED, UnknownTable, rows_of
 from zhusan.outputs.columns import table_columns, table_rows
@@ -164,3 +166,36 @@ def test_missing_library_names_the_extra(
     with pytest.raises(ImportError) as excinfo:
         call()  # type: ignore[operator]
     assert str(excinfo.value) == f"{message}: pip install 'zhusan-data[{module}]'"
+
+
+def test_top_level_loaders_work_after_a_plain_import() -> None:
+    """`import zhusan; zhusan.to_pandas('estimates')` works in a fresh interpreter."""
+    code = "import zhusan; print(zhusan.to_pandas('estimates').shape)"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"({len(zhusan.estimates())}, {len(Estimate.model_fields)})"
+
+
+def test_importing_zhusan_imports_no_dataframe_or_spreadsheet_library() -> None:
+    """pandas, openpyxl and frictionless are imported only when a loader or export needs them."""
+    code = (
+        "import sys, zhusan; "
+        "print(sorted(m for m in ('pandas', 'openpyxl', 'jsonschema', 'frictionless') "
+        "if m in sys.modules))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert proc.stdout.strip() == "[]", proc.stderr
+
+
+def test_top_level_loaders_are_the_frames() -> None:
+    """zhusan.to_pandas, to_polars and to_arrow give the same tables as zhusan.outputs.frames."""
+    assert zhusan.tables() == list(PUBLISHED)
+    assert zhusan.to_polars("sources").equals(to_polars("sources"))
+    assert zhusan.to_pandas("figures_flat").equals(to_pandas("figures_flat"))
+    assert zhusan.to_arrow("estimates").equals(to_arrow("estimates"))
+    with pytest.raises(zhusan.UnknownTable, match="the tables are: sources, organizations"):
+        zhusan.to_pandas("estimate")  # type: ignore[arg-type]
