@@ -17,7 +17,7 @@ import pytest
 import zhusan
 from tests.conftest import Runner, edit_cell, read_rows, refresh_hashes, write_rows
 from tests.scratch import scratch_package
-from zhusan.build.citation import citation_cff, citation_text, read_citation
+from zhusan.build.citation import citation_cff, citation_text, read_citation, zenodo_json
 from zhusan.build.release import read_sums
 from zhusan.cli import main
 from zhusan.files.descriptor import bundled_root
@@ -226,3 +226,22 @@ def test_a_missing_spreadsheet_library_is_named(
     assert main(["release", "--out", str(tmp_path / "out")]) == 2
     assert "pip install 'zhusan-data[export]'" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "ident", ["https://doi.org/10.5281/zenodo.123", "doi:10.5281/zenodo.123", "10.5281/zenodo.123"]
+)
+def test_a_doi_in_the_descriptor_id_is_cited(ident: str) -> None:
+    """A descriptor whose id is a DOI gives CITATION.cff its doi and the citation its link."""
+    cff = read_citation(citation_cff({"title": "T", "id": ident, "version": "1"}))
+    assert cff["doi"] == "10.5281/zenodo.123"
+    assert citation_text(cff).endswith("[Data set]. https://doi.org/10.5281/zenodo.123")
+    related = zenodo_json({"title": "T", "id": ident}, "2024-01-01")["related_identifiers"]
+    assert related == [{"identifier": "10.5281/zenodo.123", "relation": "isVersionOf",
+                        "scheme": "doi"}]  # fmt: skip
+
+
+def test_an_id_that_is_no_doi_is_not_cited_as_one() -> None:
+    """An id that is not a DOI (a URL, a UUID) gives no doi."""
+    cff = read_citation(citation_cff({"title": "T", "id": "https://example.org/x"}))
+    assert "doi" not in cff

@@ -1,9 +1,10 @@
 """How to cite a package: its CITATION.cff and Zenodo's .zenodo.json, from its descriptor.
 
 Both come from ``datapackage.json`` alone (title, version, description, contributors, licence,
-keywords, homepage), so the version is written in one place. ``date`` is the release date
-(ISO ``YYYY-MM-DD``); without it no date is written (the source tree's CITATION.cff, between
-releases). ``read_citation`` reads the fields the report site shows back from a CITATION.cff.
+keywords, homepage, and ``id`` when it is a DOI), so the version is written in one place.
+``date`` is the release date (ISO ``YYYY-MM-DD``); without it no date is written (the source
+tree's CITATION.cff, between releases). ``read_citation`` reads back from a CITATION.cff the
+fields the report site shows.
 """
 
 from __future__ import annotations
@@ -42,6 +43,15 @@ def _license(descriptor: dict[str, Any]) -> str | None:
     return None
 
 
+_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+
+
+def doi(descriptor: dict[str, Any]) -> str | None:
+    """The DOI the descriptor's ``id`` holds (``https://doi.org/10.5281/zenodo.1``), if any."""
+    m = _DOI.match(str(descriptor.get("id") or ""))
+    return m.group(1) if m else None
+
+
 def citation_cff(descriptor: dict[str, Any], date: str | None = None) -> str:
     """The CITATION.cff (Citation File Format 1.2.0) of the package ``descriptor`` describes."""
     lines = [
@@ -54,6 +64,8 @@ def citation_cff(descriptor: dict[str, Any], date: str | None = None) -> str:
         lines.append(f"version: {_q(str(descriptor['version']))}")
     if date:
         lines.append(f"date-released: {_q(date)}")
+    if found := doi(descriptor):
+        lines.append(f"doi: {_q(found)}")
     lines.append("authors:")
     lines += [f"  - name: {_q(name)}" for name in _creators(descriptor)]
     if descriptor.get("description"):
@@ -85,10 +97,13 @@ def zenodo_json(descriptor: dict[str, Any], date: str) -> dict[str, Any]:
     keywords = [k for k in descriptor.get("keywords", []) if isinstance(k, str)]
     if keywords:
         out["keywords"] = keywords
+    related = []
     if descriptor.get("homepage"):
-        out["related_identifiers"] = [
-            {"identifier": str(descriptor["homepage"]), "relation": "isDocumentedBy"}
-        ]
+        related.append({"identifier": str(descriptor["homepage"]), "relation": "isDocumentedBy"})
+    if found := doi(descriptor):  # the concept DOI every version of the package shares
+        related.append({"identifier": found, "relation": "isVersionOf", "scheme": "doi"})
+    if related:
+        out["related_identifiers"] = related
     return out
 
 
