@@ -339,8 +339,15 @@ def _summary(
 # Words ------------------------------------------------------------------------------------------
 
 
+#: The most characters of a cell the summary shows (the JSON holds all of it).
+SHOWN = 120
+
+
 def _v(value: Any) -> str:
-    return "(empty)" if value is None else json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return "(empty)"
+    text = json.dumps(value, ensure_ascii=False)  # a string in quotes, anything else as JSON
+    return text if len(text) <= SHOWN else text[: SHOWN - 2] + "…" + text[-1]
 
 
 def _claim(row: dict[str, Any]) -> str:
