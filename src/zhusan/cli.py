@@ -218,10 +218,12 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser(
         "export",
         help="write every table as json, jsonl, parquet, sqlite or xlsx",
-        description="Write every table of the bundled package, or of the one at PATH, in one "
-        "format into the folder OUT: JSON (with JSON Schemas), JSON Lines, Parquet, SQLite (with "
-        "primary and foreign keys, and a Datasette metadata.json) or Excel (cells that would run "
-        "as formulas are neutralised with a leading quote). Nothing is written unless all is.",
+        description="Write every table of the bundled package, or of the one at PATH (the "
+        "generated estimates and figures_flat included), in one format into the folder OUT: "
+        "JSON (with JSON Schemas), JSON Lines, Parquet, SQLite (with primary and foreign keys, "
+        "and a Datasette metadata.json) or Excel (text always stored as text, cells a "
+        "spreadsheet could run as formulas marked with Excel's quote prefix; filters, frozen "
+        "header, widths from content). Nothing is written unless all is.",
     )
     e.add_argument("format", choices=FORMATS, help="the format to write")
     _path_argument(e)
@@ -231,9 +233,9 @@ def build_parser() -> argparse.ArgumentParser:
         "schema",
         help="regenerate schemas, datapackage.json, estimates, JSON files and the data dictionary",
         description="Generate, from the pydantic models and the CSV files, the Table Schemas, "
-        "datapackage.json, dataset/estimates.csv, dataset/json/ with schema/json/, "
-        "docs/data-dictionary.md and the generated blocks of README.md; with --check, write "
-        "nothing and exit 1 naming each file that differs.",
+        "datapackage.json, dataset/estimates.csv, dataset/figures_flat.csv, dataset/json/ with "
+        "schema/json/, docs/data-dictionary.md, CITATION.cff and the generated blocks of "
+        "README.md; with --check, write nothing and exit 1 naming each file that differs.",
     )
     s.add_argument("--check", action="store_true", help="only report drift, exit 1 if any")
     s.add_argument("--root", help="package folder (default: the bundled package)")

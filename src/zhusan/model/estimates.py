@@ -88,6 +88,6 @@ def _words(f: Figure) -> str:
 
 
 def estimates_csv(figures: Iterable[Figure]) -> bytes:
-    """The bytes of dataset/estimates.csv."""
+    """The bytes of dataset/estimates.csv (``zhusan schema`` writes it with ``table_csv``)."""
     header = [f["name"] for f in model_fields(Estimate)]
     return write_csv(header, (e.model_dump() for e in estimates(figures)))
