@@ -5,7 +5,7 @@
 >>> report = zhusan.validate()
 """
 
-from zhusan.api import conflicts, estimates, load, validate
+from zhusan.api import conflicts, estimates, export, load, site, validate
 from zhusan.checks.package import InvalidPackage
 from zhusan.files.descriptor import UnusableInput, version
 from zhusan.model.dataset import Dataset
@@ -23,6 +23,8 @@ from zhusan.model.tables import (
     Role,
     Source,
 )
+from zhusan.outputs.export import read_back
+from zhusan.outputs.frames import relations, to_pandas, to_polars
 
 __version__ = version()
 
@@ -46,6 +48,12 @@ __all__ = [
     "__version__",
     "conflicts",
     "estimates",
+    "export",
     "load",
+    "read_back",
+    "relations",
+    "site",
+    "to_pandas",
+    "to_polars",
     "validate",
 ]

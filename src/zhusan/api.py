@@ -19,6 +19,7 @@ from zhusan.model.dataset import Dataset
 from zhusan.model.estimates import Estimate
 from zhusan.model.estimates import estimates as _estimates
 from zhusan.model.report import MAX_PER_CODE, Report
+from zhusan.outputs.export import export as _export
 from zhusan.site.pages import write_site
 
 PathArg = str | os.PathLike[str] | None
@@ -76,3 +77,12 @@ def site(out: str | os.PathLike[str], path: PathArg = None) -> list[Path]:
     """
     descriptor = resolve(path)
     return write_site(out, load_dataset(descriptor), descriptor.parent)
+
+
+def export(fmt: str, out: str | os.PathLike[str], path: PathArg | Dataset = None) -> list[Path]:
+    """Write every table of a package (None: bundled) in format ``fmt`` into the folder ``out``.
+
+    ``fmt`` is json, jsonl, parquet, sqlite or xlsx. Nothing in ``out`` changes unless every
+    file was written. Returns the files written.
+    """
+    return _export(path if isinstance(path, Dataset) else load(path), fmt, out)
