@@ -10,12 +10,11 @@ from zhusan.api import (
     conflicts,
     diff,
     estimates,
+    export,
     load,
     release,
+    site,
     tables,
-    to_arrow,
-    to_pandas,
-    to_polars,
     validate,
 )
 from zhusan.checks.package import InvalidPackage
@@ -37,6 +36,8 @@ from zhusan.model.tables import (
     Role,
     Source,
 )
+from zhusan.outputs.export import read_back
+from zhusan.outputs.frames import relations, to_arrow, to_pandas, to_polars
 
 __version__ = version()
 
@@ -63,8 +64,12 @@ __all__ = [
     "conflicts",
     "diff",
     "estimates",
+    "export",
     "load",
+    "read_back",
+    "relations",
     "release",
+    "site",
     "tables",
     "to_arrow",
     "to_pandas",

@@ -1,8 +1,7 @@
 """Internal: the public entry points, each a few lines over the layers below.
 
 ``load`` a package into models, ``validate`` one into a report, list its ``conflicts`` and
-``estimates``; a table as a DataFrame (``to_pandas``, ``to_polars``, ``to_arrow``: pandas,
-polars and pyarrow are imported only when called); ``diff`` two packages; write a ``release``.
+``estimates`` and its ``tables``; ``diff`` two packages; write a ``release``.
 ``zhusan/__init__.py`` re-exports them; the CLI calls them.
 """
 
@@ -12,7 +11,7 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from zhusan.build.release import write_release
 from zhusan.checks.conflicts import conflict_list
@@ -25,14 +24,8 @@ from zhusan.model.estimates import Estimate
 from zhusan.model.estimates import estimates as _estimates
 from zhusan.model.published import PUBLISHED
 from zhusan.model.report import MAX_PER_CODE, Report
-from zhusan.outputs import frames
-from zhusan.outputs.frames import TableName
+from zhusan.outputs.export import export as _export
 from zhusan.site.pages import write_site
-
-if TYPE_CHECKING:
-    import pandas as pd
-    import polars as pl
-    import pyarrow as pa
 
 PathArg = str | os.PathLike[str] | None
 
@@ -94,35 +87,22 @@ def site(out: str | os.PathLike[str], path: PathArg = None, release: PathArg = N
     return write_site(out, load_dataset(descriptor), descriptor.parent, folder)
 
 
+def export(fmt: str, out: str | os.PathLike[str], path: PathArg | Dataset = None) -> list[Path]:
+    """Write every table of a package (None: bundled) in format ``fmt`` into the folder ``out``.
+
+    ``fmt`` is json, jsonl, parquet, sqlite or xlsx. Every table ``tables()`` lists is written,
+    the generated ones included. Nothing in ``out`` changes unless every file was written.
+    Returns the files written.
+    """
+    return _export(path if isinstance(path, Dataset) else load(path), fmt, out)
+
+
 def tables() -> list[str]:
-    """The names of the tables, in the order of datapackage.json, generated ones included."""
+    """The names of the tables, in the order of datapackage.json, generated ones included.
+
+    Each is a name ``to_pandas``, ``to_polars``, ``to_arrow`` and the exports know.
+    """
     return list(PUBLISHED)
-
-
-def to_pandas(table: TableName, path: PathArg = None) -> pd.DataFrame:
-    """The table named ``table`` of the bundled package (or the one at ``path``) as pandas.
-
-    Vocabularies are categoricals, integers and booleans nullable. Needs pandas
-    (``pip install 'zhusan-data[pandas]'``). ``UnknownTable`` lists the tables.
-    """
-    return frames.to_pandas(table, path)
-
-
-def to_polars(table: TableName, path: PathArg = None) -> pl.DataFrame:
-    """The table named ``table`` of the bundled package (or the one at ``path``) as polars.
-
-    Vocabularies are ``Enum`` columns. ``UnknownTable`` lists the tables.
-    """
-    return frames.to_polars(table, path)
-
-
-def to_arrow(table: TableName, path: PathArg = None) -> pa.Table:
-    """The table named ``table`` of the bundled package (or the one at ``path``) as pyarrow.
-
-    The schema carries the fields' descriptions and the primary key, as the Parquet export
-    does. ``UnknownTable`` lists the tables.
-    """
-    return frames.to_arrow(table, path)
 
 
 def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from zhusan.api import conflicts, diff, load, release, site, validate
+from zhusan.api import conflicts, diff, export, release, site, validate
 from zhusan.build.package import drifted, generated_files
 from zhusan.checks.diff import diff_summary
 from zhusan.checks.package import InvalidPackage
@@ -21,7 +21,7 @@ from zhusan.files.descriptor import UnusableInput, bundled_root, version
 from zhusan.files.output import write_atomic
 from zhusan.files.remote import MAX_REMOTE_BYTES
 from zhusan.model.report import MAX_PER_CODE
-from zhusan.outputs.export import FORMATS, export
+from zhusan.outputs.export import FORMATS
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -74,7 +74,7 @@ def _cmd_conflicts(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
 
     try:
-        written = export(load(args.path), args.format, Path(args.out))
+        written = export(args.format, Path(args.out), args.path)
     except (ValueError, ImportError) as exc:
         print(f"zhusan: cannot export: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -280,22 +280,19 @@ def test_a_200_mb_line_is_refused_with_little_memory(tmp_path: Path) -> None:
     assert used - baseline < size / 4, (used, baseline, size)
 
 
-def test_the_readme_states_the_limits_the_code_enforces() -> None:
-    """Each size limit the README names is the one in the code (they are typed in both)."""
-    from zhusan.engines.csvfallback import CHUNK_ROWS
+def test_the_docs_state_the_limits_the_code_enforces() -> None:
+    """The limits table of docs/validation.md is generated from the constants the code uses."""
     from zhusan.engines.frame import MAX_COLUMNS
-    from zhusan.files.blocks import AHEAD
     from zhusan.files.descriptor import MAX_DESCRIPTOR_BYTES
     from zhusan.files.lines import MAX_RECORD
     from zhusan.files.seeds import MAX_SOURCE_BYTES
     from zhusan.model.report import MAX_PER_CODE
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    text = " ".join(readme.split())
-    assert f"descriptors over {MAX_DESCRIPTOR_BYTES >> 20} MiB" in text
-    assert f"lines over {MAX_RECORD >> 20} MiB" in text
-    assert f"headers of more than {MAX_COLUMNS:,} columns" in text
-    assert f"archived sources over {MAX_SOURCE_BYTES >> 20} MiB" in text
-    assert f"keeps the first {MAX_PER_CODE:,} problems" in text
-    assert f"in chunks of {CHUNK_ROWS:,} records" in text
-    assert f"pyarrow reads at most {AHEAD} blocks ahead of the checks" in text
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "validation.md").read_text("utf-8")
+    start = docs.index("<!-- BEGIN generated: limits -->")
+    block = docs[start : docs.index("<!-- END generated -->", start)]
+    assert f"| a descriptor (`datapackage.json`) | {MAX_DESCRIPTOR_BYTES >> 20} MiB |" in block
+    assert f"| a line of a table | {MAX_RECORD >> 20} MiB |" in block
+    assert f"| {MAX_COLUMNS:,} columns |" in block
+    assert f"| an archived document | {MAX_SOURCE_BYTES >> 20} MiB |" in block
+    assert f"| {MAX_PER_CODE:,} (`--max-per-code`) |" in block

@@ -504,6 +504,22 @@ def test_clicking_a_figure_shows_its_highlighted_quote(tab: Tab, tmp_path: Path)
     assert tab.errors == []
 
 
+def test_the_report_reads_the_package_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`zhusan report` (zhusan.site) reads and validates the package's files one time."""
+    from zhusan.checks import package
+
+    calls = []
+    real = package.read_package
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(package, "read_package", counted)
+    zhusan.site(tmp_path / "site")
+    assert len(calls) == 1
+
+
 @pytest.fixture
 def phone(browser: Any, served: str) -> Iterator[Tab]:
     """A fresh browser tab 390 CSS pixels wide, a phone held upright."""

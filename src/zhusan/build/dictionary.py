@@ -16,6 +16,7 @@ from zhusan.model.cells import format_cell
 from zhusan.model.dataset import Dataset
 from zhusan.model.dates import PARTIAL_DATE_PATTERN
 from zhusan.model.published import PUBLISHED
+from zhusan.model.text import collapse
 from zhusan.outputs.columns import Column, table_columns, table_rows
 
 EXAMPLE_WIDTH = 60
@@ -36,7 +37,7 @@ _CONSTRAINTS = (
 
 def _cell(text: str) -> str:
     """Text safe inside a Markdown table cell: one line, pipes escaped."""
-    return " ".join(text.split()).replace("|", "\\|")
+    return collapse(text).replace("|", "\\|")
 
 
 def _code(text: str) -> str:

@@ -9,9 +9,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from zhusan.build.blocks import BLOCK, render_blocks
 from zhusan.build.citation import CFF_FILE, citation_cff
 from zhusan.build.dictionary import data_dictionary
-from zhusan.build.readme import render_readme
 from zhusan.engines.reference import read_table
 from zhusan.files.descriptor import DESCRIPTOR, dump_json, version
 from zhusan.model.cells import read_csv
@@ -120,7 +120,10 @@ def generated_files(root: Path) -> dict[Path, bytes]:
         dictionary = data_dictionary(data=data).encode("utf-8")
         files[root / "docs" / "data-dictionary.md"] = dictionary
 
-        files[readme] = render_readme(data, readme.read_text(encoding="utf-8")).encode("utf-8")
+        for doc in [readme, *sorted((root / "docs").glob("*.md"))]:
+            text = doc.read_text(encoding="utf-8")
+            if BLOCK.search(text):
+                files[doc] = render_blocks(data, text).encode("utf-8")
         files[root / CFF_FILE] = citation_cff(descriptor).encode("utf-8")
     return files
 

@@ -14,11 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from zhusan.engines.csvfallback import read_csv_rows
-from zhusan.engines.fast import read_fast
 from zhusan.engines.frame import DROPPED, BlockCheck, Engine, TableRows, empty_frame
 from zhusan.engines.reference import read_records
-from zhusan.files.blocks import Blocks
 from zhusan.files.lines import MAX_RECORD, too_long
 from zhusan.files.paths import digest, digest_problems, hash_algorithm, is_file
 from zhusan.files.remote import shown
@@ -37,6 +34,11 @@ def read_tables(
     after_table: Callable[[TableRows], list[Problem]],
 ) -> dict[str, TableRows]:
     """Every table of ``TABLES``, in order; problems go to ``problems``."""
+    if engine == "fast" and not keep_models:
+        # Imported here, not above: they load pyarrow, which ``import zhusan`` does not need.
+        from zhusan.engines.csvfallback import read_csv_rows
+        from zhusan.engines.fast import read_fast
+        from zhusan.files.blocks import Blocks
     tables: dict[str, TableRows] = {}
     for name in TABLES:
         path = paths.get(name)
