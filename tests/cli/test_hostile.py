@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import zhusan
 from tests.conftest import Runner, copy_package, read_rows, refresh_hashes, write_rows
 from zhusan.files.descriptor import bundled_root
 
@@ -236,13 +237,29 @@ def test_extra_and_duplicate_columns_are_named(pkg: Path) -> None:
     assert any("field kind: [duplicate-column]" in p for p in found)
 
 
-def test_a_formula_in_a_cell_is_neutralised_in_excel_exports() -> None:
-    """Cells starting with = + - @ never reach a spreadsheet as formulas."""
-    from zhusan.outputs.export import neutralise
+def test_a_formula_in_a_cell_is_neutralised_in_excel_exports(tmp_path: Path) -> None:
+    """Cells starting with = + - @ reach a spreadsheet as quote-prefixed text, never formulas."""
+    import dataclasses
 
-    for cell in ('=HYPERLINK("x")', "+1", "-1", "@SUM(A1)"):
-        assert neutralise(cell).startswith("'")
-    assert neutralise("plain") == "plain"
+    import openpyxl
+
+    from zhusan.outputs.export import export, needs_quote_prefix
+
+    planted = ('=HYPERLINK("x")', "+1", "-1", "@SUM(A1)")
+    assert all(needs_quote_prefix(cell) for cell in planted)
+    assert not needs_quote_prefix("plain")
+    data = zhusan.load()
+    figures = tuple(
+        f.model_copy(update={"note": planted[i]}) if i < len(planted) else f
+        for i, f in enumerate(data.figures)
+    )
+    export(dataclasses.replace(data, figures=figures), "xlsx", tmp_path)
+    sheet = openpyxl.load_workbook(tmp_path / "zhusan-data.xlsx")["figures"]
+    column = [c.value for c in sheet[1]].index("note") + 1
+    cells = [sheet.cell(row=i + 2, column=column) for i in range(len(planted))]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in cells] == [
+        (p, "s", True) for p in planted
+    ]
 
 
 @pytest.mark.slow
