@@ -109,3 +109,48 @@ def figure_id(pkg: Path, source_id: str, stated: str, measure: str | None = None
     ]
     assert len(rows) == 1, f"{len(rows)} figures of {source_id} state {stated!r}"
     return rows[0]["figure_id"]
+
+
+#: The document of the package built from scratch in the downstream tests and the tutorial.
+SCRATCH_DOCUMENT = (
+    "Operation Mehr returned about 12 women and 80 children in 2019. "
+    "In all, ninety-two people came home.\n"
+)
+#: Its figures: a total, and a breakdown by group with a hedged number.
+SCRATCH_FIGURES = (
+    'mehr-01,mehr-report,"In all, ninety-two people came home.",ninety-two,92,persons,exact,'
+    "92,92,[],returned,all,mehr,,,2019,,stated,,,,,,,\n"
+    "mehr-02,mehr-report,Operation Mehr returned about 12 women and 80 children in 2019.,12,12,"
+    "persons,about,10.8,13.2,[],returned,women,mehr,,,2019,,stated,,,mehr-01,group,true,,\n"
+    "mehr-03,mehr-report,Operation Mehr returned about 12 women and 80 children in 2019.,80,80,"
+    "persons,exact,80,80,[],returned,children,mehr,,,2019,,stated,,,mehr-01,group,true,,\n"
+)
+
+
+def scratch_package(folder: Path) -> Path:
+    """A package built as a new user would: init, add-source, figures by hand, refresh."""
+    import zhusan.api as api
+
+    pkg = folder / "mypkg"
+    api.init(pkg, name="my-returns", title="Returns from the camps")
+    document = folder / "mehr-report.txt"
+    document.write_text(SCRATCH_DOCUMENT, encoding="utf-8")
+    api.add_source(
+        pkg,
+        document,
+        "mehr-report",
+        title="Report on Operation Mehr",
+        kind="ngo_report",
+        published="2020",
+        interest_note="An NGO report on its own programme.",
+    )
+    with (pkg / "dataset" / "figures.csv").open("a", encoding="utf-8") as fh:
+        fh.write(SCRATCH_FIGURES)
+    api.refresh(pkg)
+    return pkg
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Path:
+    """A valid package of one source and three figures, built from scratch with zhusan init."""
+    return scratch_package(tmp_path)

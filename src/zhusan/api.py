@@ -13,15 +13,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from zhusan.build.author import AddedSource, Refreshed, add_source_row, init_package
+from zhusan.build.author import refresh_package as _refresh
 from zhusan.build.release import write_release
 from zhusan.checks.conflicts import conflict_list
 from zhusan.checks.diff import diff_packages
-from zhusan.checks.package import load_dataset, validate_package
+from zhusan.checks.package import load_dataset, validate_and_load, validate_package
 from zhusan.engines.frame import Engine
-from zhusan.files.descriptor import resolve
+from zhusan.files.descriptor import read_descriptor, resolve
 from zhusan.model.dataset import Dataset
 from zhusan.model.estimates import Estimate
-from zhusan.model.estimates import estimates as _estimates
 from zhusan.model.published import PUBLISHED
 from zhusan.model.report import MAX_PER_CODE, Report
 from zhusan.outputs.export import export as _export
@@ -71,20 +72,30 @@ def conflicts(path: PathArg | Dataset = None) -> list[dict[str, Any]]:
 
 
 def estimates(path: PathArg | Dataset = None) -> list[Estimate]:
-    """For each count of people and each year, the low-high envelope across sources."""
-    return _estimates((path if isinstance(path, Dataset) else load(path)).figures)
+    """For each count of people and each year, the low-high envelope across sources.
+
+    The rows of the package's derived ``estimates`` table, which ``load`` holds to the figures.
+    """
+    return list((path if isinstance(path, Dataset) else load(path)).estimates)
 
 
-def site(out: str | os.PathLike[str], path: PathArg = None, release: PathArg = None) -> list[Path]:
+def site(
+    out: str | os.PathLike[str],
+    path: PathArg = None,
+    release: PathArg = None,
+    data: Dataset | None = None,
+) -> list[Path]:
     """Write the report site of the package at ``path`` (None: bundled) into the folder ``out``.
 
-    With ``release`` (a folder ``zhusan release`` wrote), the site gets a Downloads page with
-    every file of it, copied into the site, with its size and SHA-256. The package is read
-    once. Returns the files written.
+    The package is read once (not at all when its ``data`` is given). Its texts (title,
+    description, licences) come from its datapackage.json. With ``release`` (a folder
+    ``zhusan release`` wrote), the site gets a Downloads page with every file of it, copied
+    into the site, with its size and SHA-256. Returns the files written.
     """
     descriptor = resolve(path)
+    data = data if data is not None else load_dataset(descriptor)
     folder = None if release is None else Path(release)
-    return write_site(out, load_dataset(descriptor), descriptor.parent, folder)
+    return write_site(out, data, descriptor.parent, read_descriptor(descriptor), folder)
 
 
 def export(fmt: str, out: str | os.PathLike[str], path: PathArg | Dataset = None) -> list[Path]:
@@ -127,3 +138,52 @@ def release(
     Raises ``InvalidPackage`` when the package is invalid. Returns the files written.
     """
     return write_release(resolve(path), out, date or dt.date.today())
+
+
+def checked(path: PathArg = None) -> tuple[Report, Dataset | None]:
+    """The report of the package at ``path`` and, when every row is readable, its dataset.
+
+    One read of the package, for writing outputs only from what was checked. The dataset is
+    None when a row, a file or a derived table is wrong.
+    """
+    return validate_and_load(resolve(path))
+
+
+def init(
+    folder: str | os.PathLike[str],
+    name: str | None = None,
+    title: str | None = None,
+    description: str | None = None,
+) -> list[Path]:
+    """Write a new, valid, empty package on the schema into ``folder`` (missing or empty).
+
+    Every table with its header, Table Schemas, datapackage.json with ``name`` and ``title``,
+    an empty ``seeds/`` and a README stub. Returns the files written.
+    """
+    return init_package(Path(folder), name, title, description)
+
+
+def add_source(
+    path: str | os.PathLike[str],
+    document: str | os.PathLike[str],
+    source_id: str,
+    **cells: str | None,
+) -> AddedSource:
+    """Archive ``document`` under the package's seeds/ and append its ``sources`` row.
+
+    The sha256 is computed; ``cells`` gives the row's other cells (title, kind, published,
+    url, publisher, authors, language, interest_note, ...). Refused (``UnusableInput``) for an
+    id already used or a document already archived. The package's hashes are refreshed.
+    """
+    return add_source_row(Path(path), Path(document), source_id, **cells)
+
+
+def refresh(path: str | os.PathLike[str]) -> Refreshed:
+    """Rewrite what is derived in the package at ``path``, and nothing else.
+
+    Resource hashes and byte counts, the descriptor's ``sources``, empty sha256 cells of new
+    documents, the estimates and the Table Schemas. Never the package's name, title,
+    description, version, contributors, licences, homepage or keywords, and never a sha256
+    that is filled in.
+    """
+    return _refresh(Path(path))

@@ -1,6 +1,7 @@
 """The ``zhusan`` command line: the same operations as the Python API.
 
 Exit codes: 0 valid, 1 invalid, 2 unusable input, 3 internal error (a bug: please report it).
+Rows are numbered as in a spreadsheet everywhere: the header is row 1, the first data row 2.
 """
 
 from __future__ import annotations
@@ -12,14 +13,29 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import get_args
 
-from zhusan.api import conflicts, diff, export, release, site, validate
+from zhusan.api import (
+    add_source,
+    checked,
+    conflicts,
+    diff,
+    export,
+    init,
+    refresh,
+    release,
+    site,
+    validate,
+)
 from zhusan.build.package import drifted, generated_files
 from zhusan.checks.diff import diff_summary
 from zhusan.checks.package import InvalidPackage
-from zhusan.files.descriptor import UnusableInput, bundled_root, version
+from zhusan.files.descriptor import DESCRIPTOR, UnusableInput, bundled_root, is_installed, version
 from zhusan.files.output import write_atomic
 from zhusan.files.remote import MAX_REMOTE_BYTES
+from zhusan.model.dataset import Dataset
+from zhusan.model.errors import CODES
+from zhusan.model.fields import SourceKind
 from zhusan.model.report import MAX_PER_CODE
 from zhusan.outputs.export import FORMATS
 
@@ -34,10 +50,28 @@ def _progress(table: str, rows: int, fraction: float) -> None:
     sys.stderr.flush()
 
 
+def _default_path(path: str | None) -> str | None:
+    """PATH as given; with none, the package in this folder if there is one, else the bundled.
+
+    Says which on stderr.
+    """
+    if path is not None:
+        return path
+    if Path(DESCRIPTOR).is_file():
+        print(f"zhusan: using the package in this folder (./{DESCRIPTOR})", file=sys.stderr)
+        return "."
+    print(
+        f"zhusan: no {DESCRIPTOR} in this folder: using the bundled package "
+        f"({bundled_root() / DESCRIPTOR})",
+        file=sys.stderr,
+    )
+    return None
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     tty = sys.stderr.isatty() and not args.json
     report = validate(
-        args.path,
+        _default_path(args.path),
         progress=_progress if tty else None,
         allow_remote=args.allow_remote,
         max_per_code=args.max_per_code,
@@ -48,11 +82,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_dict(args.limit_errors), indent=2, ensure_ascii=False))
     else:
         print(report.summary(args.limit_errors))
-    return EXIT_VALID if report.valid else EXIT_INVALID
+    if report.exit_code == EXIT_UNUSABLE:  # a partial package: say so where errors go
+        first = next(p for p in report.problems if CODES[p.code].exit == EXIT_UNUSABLE)
+        print(f"zhusan: unusable input: {first}", file=sys.stderr)
+    return report.exit_code
 
 
 def _cmd_conflicts(args: argparse.Namespace) -> int:
-    found = conflicts(args.path)
+    found = conflicts(_default_path(args.path))
     unexplained = sum(c["explanation"] is None for c in found)
     if args.json:
         print(json.dumps(found, indent=2, ensure_ascii=False))
@@ -71,12 +108,41 @@ def _cmd_conflicts(args: argparse.Namespace) -> int:
     return EXIT_INVALID if unexplained else EXIT_VALID
 
 
-def _cmd_export(args: argparse.Namespace) -> int:
+def _output_folder(out: str, what: str) -> Path | None:
+    """``--out`` as a folder; None (after one line on stderr) when it is a file."""
+    target = Path(out)
+    if target.exists() and not target.is_dir():
+        print(f"zhusan: cannot {what}: {target} is a file, not a folder", file=sys.stderr)
+        return None
+    return target
 
+
+def _checked_data(path: str | None, allow_invalid: bool, what: str) -> tuple[int, Dataset | None]:
+    """The package's dataset, or the exit code when it is refused (summary on stderr)."""
+    report, data = checked(path)
+    if report.valid or (allow_invalid and data is not None):
+        return EXIT_VALID, data
+    why = "its rows do not all match the schema" if data is None else "it is invalid"
+    hint = "" if data is None else " (--allow-invalid writes it anyway)"
+    print(f"zhusan: will not {what}: {why}{hint}", file=sys.stderr)
+    print(report.summary(20), file=sys.stderr)
+    return report.exit_code, None
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    target = _output_folder(args.out, "export")
+    if target is None:
+        return EXIT_UNUSABLE
+    code, data = _checked_data(_default_path(args.path), args.allow_invalid, "export")
+    if data is None:
+        return code
     try:
-        written = export(args.format, Path(args.out), args.path)
+        written = export(args.format, target, data)
     except (ValueError, ImportError) as exc:
         print(f"zhusan: cannot export: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except OSError as exc:
+        print(f"zhusan: cannot export into {target}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     for path in written:
         print(path)
@@ -84,18 +150,62 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_site(args: argparse.Namespace) -> int:
-
+    target = _output_folder(args.out, "write the site")
+    if target is None:
+        return EXIT_UNUSABLE
+    path = _default_path(args.path)
+    code, data = _checked_data(path, args.allow_invalid, "write the site")
+    if data is None:
+        return code
     try:
-        written = site(Path(args.out), args.path, args.release)
+        written = site(target, path, args.release, data)
     except FileExistsError as exc:
         print(f"zhusan: cannot write the site: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
-    print(f"wrote {len(written)} files; open {Path(args.out) / 'index.html'}")
+    except OSError as exc:
+        why = exc.strerror or exc
+        print(f"zhusan: cannot write the site into {target}: {why}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    print(f"wrote {len(written)} files; open {target / 'index.html'}")
+    return EXIT_VALID
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    written = init(args.dir, args.name, args.title, args.description)
+    print(f"wrote a new package in {args.dir} ({len(written)} files); next: zhusan add-source")
+    return EXIT_VALID
+
+
+def _cmd_add_source(args: argparse.Namespace) -> int:
+    cells = {
+        k: getattr(args, k)
+        for k in ("title", "kind", "published", "url", "publisher", "authors", "language")
+    }
+    added = add_source(args.dir, args.file, args.id, interest_note=args.interest, **cells)
+    print(f"archived {added.path} (sha256 {added.sha256[:16]}...) as sources row {added.row}")
+    if added.to_fill:
+        print(
+            f"zhusan: fill {', '.join(added.to_fill)} in sources row {added.row} before validating",
+            file=sys.stderr,
+        )
+    return EXIT_VALID
+
+
+def _cmd_refresh(args: argparse.Namespace) -> int:
+    done = refresh(args.path or ".")
+    for source in done.filled:
+        print(f"filled the sha256 of {source}")
+    print(f"refreshed: {len(done.written)} files rewritten")
     return EXIT_VALID
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
     root = Path(args.root) if args.root else bundled_root()
+    if not args.check and is_installed(root):
+        raise UnusableInput(
+            f"{root} is an installed package: `zhusan schema` regenerates this repository's "
+            "own files; for a package of your own, run `zhusan refresh PATH`"
+        )
     if args.check:
         stale = drifted(root)
         for path in stale:
@@ -152,7 +262,10 @@ def _count(text: str) -> int:
 
 def _path_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "path", nargs="?", help="package folder or datapackage.json (default: bundled)"
+        "path",
+        nargs="?",
+        help="package folder or datapackage.json (default: ./datapackage.json if there is "
+        "one, else the bundled package; stderr says which)",
     )
 
 
@@ -228,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("format", choices=FORMATS, help="the format to write")
     _path_argument(e)
     e.add_argument("--out", required=True, help="folder to write into (created if missing)")
+    _allow_invalid(e)
     e.set_defaults(func=_cmd_export)
     s = sub.add_parser(
         "schema",
@@ -257,6 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a folder `zhusan release` wrote: its files are copied into the site and listed "
         "on a Downloads page with their sizes and SHA-256",
     )
+    _allow_invalid(w)
     w.set_defaults(func=_cmd_site)
     d = sub.add_parser(
         "diff",
@@ -289,7 +404,64 @@ def build_parser() -> argparse.ArgumentParser:
         help="release date, YYYY-MM-DD (default: today); the only date in the files",
     )
     r.set_defaults(func=_cmd_release)
+    _authoring(sub)
     return parser
+
+
+def _allow_invalid(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-invalid",
+        action="store_true",
+        help="write it even when validation fails (not when a row does not match the schema); "
+        "without it an invalid package is refused with exit 1 and the report's summary",
+    )
+
+
+def _authoring(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The commands that make and keep a package of one's own on the schema."""
+    i = sub.add_parser(
+        "init",
+        help="start a new, valid, empty package of your own on this schema",
+        description="Write into DIR (missing or empty) a new package that validates: every "
+        "table with its header, the Table Schemas, datapackage.json with your name and title, "
+        "an empty seeds/ folder for the archived documents and a README stub.",
+    )
+    i.add_argument("dir", help="folder to create the package in")
+    i.add_argument("--name", help="package name: lowercase, digits, . _ - (default: DIR's name)")
+    i.add_argument("--title", help="package title (default: the name)")
+    i.add_argument("--description", help="what the package records")
+    i.set_defaults(func=_cmd_init)
+    a = sub.add_parser(
+        "add-source",
+        help="archive a document under seeds/ and add its sources row",
+        description="Copy FILE into DIR/seeds/, compute its sha256 and append its row to "
+        "dataset/sources.csv, then refresh the hashes. Refused (exit 2) for an id already used "
+        "or a document already archived under another id. kind and interest_note may be left "
+        "to fill in by hand.",
+    )
+    a.add_argument("dir", help="the package folder")
+    a.add_argument("file", help="the document: a UTF-8 text file of what it says")
+    a.add_argument("--id", required=True, help="source id (lowercase slug)")
+    a.add_argument("--title", help="title as printed (default: the file's name)")
+    a.add_argument("--kind", choices=get_args(SourceKind), help="what kind of document")
+    a.add_argument("--published", help="publication date: YYYY, YYYY-MM or YYYY-MM-DD")
+    a.add_argument("--url", help="address of the original")
+    a.add_argument("--publisher", help="who published it")
+    a.add_argument("--authors", help="authors, ;-separated")
+    a.add_argument("--language", help="ISO 639-1 code (default: en)")
+    a.add_argument("--interest", help="the source's interest in the subject (interest_note)")
+    a.set_defaults(func=_cmd_add_source)
+    r = sub.add_parser(
+        "refresh",
+        help="recompute what is derived in your package: hashes, sha256s, estimates",
+        description="Rewrite what is derived in the package at PATH (default: this folder) "
+        "and nothing else: each resource's hash and bytes, the descriptor's sources, the "
+        "sha256 of documents whose cell is empty, dataset/estimates.csv and the Table Schemas. "
+        "Never the package's name, title, description, version, contributors, licences, "
+        "homepage or keywords; never a sha256 already filled in.",
+    )
+    r.add_argument("path", nargs="?", help="package folder or datapackage.json (default: .)")
+    r.set_defaults(func=_cmd_refresh)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 import zhusan
 from tests.conftest import Runner, edit_cell, figure_id, read_rows, refresh_hashes, write_rows
 from zhusan.checks.consistency import Finding, findings
+from zhusan.model.numbers import VALUE_NOTE
 from zhusan.model.tables import Figure
 
 
@@ -16,9 +17,13 @@ def _messages(pkg: Path, code: str) -> list[str]:
 
 
 def _set_exact(pkg: Path, fid: str, number: str) -> None:
-    """Give figure ``fid`` the exact value ``number`` (value, lower and upper), hashes refreshed."""
+    """Give figure ``fid`` the exact value ``number`` (value, lower and upper), hashes refreshed.
+
+    The stated words stay, so the note records why the value differs from them.
+    """
     for field in ("value", "lower", "upper"):
         edit_cell(pkg, "figures", fid, field, number)
+    edit_cell(pkg, "figures", fid, "note", f"{VALUE_NOTE} a test changes it")
     refresh_hashes(pkg)
 
 
@@ -32,12 +37,13 @@ def test_changing_406_to_407_breaks_the_breakdown_of_595(pkg: Path, cli: Runner)
     """595 = 33 + 156 + 406: one child more and validation names the whole and its parts."""
     fid = figure_id(pkg, "kylym-shamy-report", "406")
     edit_cell(pkg, "figures", fid, "value", "407")
+    edit_cell(pkg, "figures", fid, "note", f"{VALUE_NOTE} a test changes it")
     refresh_hashes(pkg)
     proc = cli("validate", str(pkg))
     assert proc.returncode == 1
     line = next(x for x in proc.stdout.splitlines() if "[breakdown-sum:" in x)
     assert "breakdown of kylym-03 (kylym-shamy-report: exact 595) by group" in line
-    assert "33 + 156 + 406" in line and "[596, 596]" in line and "[595, 595]" in line
+    assert "33 + 156 + 406 (407)" in line and "[596, 596]" in line and "[595, 595]" in line
 
 
 def test_a_subset_above_its_whole_is_found(pkg: Path) -> None:
@@ -53,7 +59,7 @@ def test_non_exhaustive_parts_above_the_whole_are_found(pkg: Path) -> None:
     women = figure_id(pkg, "wsj-oneal-op-ed", "157")
     _set_exact(pkg, women, "500")
     msgs = [m for m in _messages(pkg, "unexplained-finding") if "parts-exceed-whole" in m]
-    assert len(msgs) == 1 and "wsj-12" in msgs[0] and "157 + 413" in msgs[0]
+    assert len(msgs) == 1 and "wsj-12" in msgs[0] and "157 (500) + 413" in msgs[0]
 
 
 def test_a_later_total_below_an_earlier_one_is_found(pkg: Path) -> None:

@@ -100,7 +100,8 @@ def test_changed_quote_fails_naming_the_row(pkg: Path) -> None:
     fid = figure_id(pkg, "kylym-shamy-report", "595")
     target = next(r for r in rows if r["figure_id"] == fid)
     row = edit_cell(pkg, "figures", fid, "quote", target["quote"].replace("595", "596"))
-    edit_cell(pkg, "figures", fid, "stated", "596")
+    for field in ("stated", "value", "lower", "upper"):
+        edit_cell(pkg, "figures", fid, field, "596")
     refresh_hashes(pkg)
     found = _codes(pkg)["quote-not-found"]
     assert found == [

@@ -67,12 +67,16 @@ def test_remote_and_foreign_paths_are_refused(pkg: Path, cli: Runner, path: str)
 
 @pytest.mark.parametrize("path", ["a" * 5000, "dataset/\n.csv"])
 def test_a_path_no_file_can_have_is_a_missing_file(pkg: Path, cli: Runner, path: str) -> None:
-    """A name too long for the system, or one holding a line break: missing-file, one line."""
+    """A name too long for the system, or one holding a line break: missing-file, one line.
+
+    A missing table makes a partial package: exit 2, and one line on stderr says so.
+    """
     desc = _descriptor(pkg)
     desc["resources"][3]["path"] = path  # type: ignore[index]
     (pkg / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
     proc = cli("validate", str(pkg))
-    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "[missing-file]" in proc.stderr
     line = next(x for x in proc.stdout.splitlines() if "[missing-file]" in x)
     assert line.endswith(": no such file"), line
 

@@ -95,3 +95,39 @@ def test_a_qualifier_that_needs_a_number_without_one_is_an_error() -> None:
     """'about' with no number has no interval."""
     with pytest.raises(ValueError, match="needs a value"):
         interval("about", None)
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "value", "lower", "upper"),
+    [
+        ("about", 12, "10.8", "13.2"),
+        ("about", 0.7, "0.63", "0.77"),
+        ("nearly", 600, "570", "600"),
+        ("roughly", 3.3, "2.97", "3.63"),
+    ],
+)
+def test_bounds_are_computed_in_decimals(
+    qualifier: str, value: float, lower: str, upper: str
+) -> None:
+    """'about 12' is exactly [10.8, 13.2]: the floats are those of the printed decimals."""
+    from decimal import Decimal
+
+    from zhusan.model.intervals import exact_interval
+
+    lo, hi, _ = exact_interval(qualifier, value)
+    assert (lo, hi) == (Decimal(lower), Decimal(upper))
+    i = interval(qualifier, value)
+    assert (i.lower, i.upper) == (float(lower), float(upper))
+
+
+@given(v=st.integers(min_value=0, max_value=10**11), q=st.sampled_from(["about", "nearly"]))
+def test_the_polars_bounds_of_whole_numbers_equal_the_decimal_ones(v: int, q: str) -> None:
+    """The vectorised rule gives the floats nearest the decimal bounds for whole values."""
+    import polars as pl
+
+    from zhusan.model.intervals import interval_exprs
+
+    lo, hi, _ = interval_exprs(pl.col("v"), pl.col("q"))
+    got = pl.DataFrame({"v": [float(v)], "q": [q]}).select(lo=lo, hi=hi).row(0)
+    i = interval(q, v)
+    assert got == (i.lower, i.upper)

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 import zhusan
 from zhusan.model.dataset import Dataset
+from zhusan.model.numbers import VALUE_NOTE
 from zhusan.model.published import PUBLISHED, rows_of
 from zhusan.model.tables import Figure
 from zhusan.outputs.columns import table_rows
@@ -305,7 +306,8 @@ def mutated_figures(draw: st.DrawFn) -> Figure:
     quote = draw(st.text(max_size=30)) + base.quote + draw(st.text(max_size=30))
     start = draw(st.integers(0, len(quote) - 1))
     stated = quote[start : draw(st.integers(start + 1, len(quote)))]
-    note = draw(st.none() | st.text(max_size=80))
+    # The stated part is random, so the note records that the value differs from it.
+    note = f"{VALUE_NOTE} {draw(st.text(max_size=80))}"
     return Figure.model_validate(
         {**base.model_dump(), "quote": quote, "stated": stated, "note": note}
     )

@@ -13,93 +13,125 @@ from zhusan.build.blocks import BLOCK, render_blocks
 from zhusan.build.citation import CFF_FILE, citation_cff
 from zhusan.build.dictionary import data_dictionary
 from zhusan.engines.reference import read_table
-from zhusan.files.descriptor import DESCRIPTOR, dump_json, version
+from zhusan.files.descriptor import (
+    DESCRIPTOR,
+    UnusableInput,
+    dump_json,
+    read_descriptor,
+    version,
+)
 from zhusan.model.cells import read_csv
 from zhusan.model.dataset import Dataset
 from zhusan.model.published import DERIVED, PUBLISHED, table_csv
 from zhusan.model.report import Problem, report_schema
-from zhusan.model.tables import TABLES
+from zhusan.model.tables import TABLES, Figure
 from zhusan.model.tableschema import table_schema
 from zhusan.outputs.export import json_files
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-DATA_LICENSE = {
-    "name": "CC-BY-4.0",
-    "path": "https://creativecommons.org/licenses/by/4.0/",
-    "title": "Creative Commons Attribution 4.0 International",
-}
+#: What a descriptor says that the package's files and the models give: rewritten on refresh.
+DERIVED_KEYS = ("sources", "resources")
 
 
-def _sources_metadata(root: Path) -> list[dict[str, str]]:
+def require_tables(root: Path) -> None:
+    """UnusableInput naming the first table of the schema whose CSV is missing under ``root``."""
+    for name in TABLES:
+        path = root / "dataset" / f"{name}.csv"
+        if not path.is_file():
+            raise UnusableInput(
+                f"{path}: no such file: a package needs every table of the schema, each "
+                "with at least its header row (`zhusan init` writes them all)"
+            )
 
-    rows = list(read_csv((root / "dataset" / "sources.csv").read_text(encoding="utf-8")))
+
+def sources_metadata(sources_csv: bytes) -> list[dict[str, str]]:
+    """The descriptor's ``sources``: title and path of every archived document."""
+    rows = list(read_csv(sources_csv.decode("utf-8-sig")))
+    if not rows:
+        return []
     header, body = rows[0], rows[1:]
     out = []
     for rec in body:
         row = dict(zip(header, rec, strict=False))
-        entry = {"title": row["title"], "path": row["path"]}
-        out.append(entry)
+        out.append({"title": row.get("title", ""), "path": row.get("path", "")})
     return out
 
 
-def descriptor_for(root: Path, derived: dict[str, bytes] | None = None) -> dict[str, Any]:
+def table_descriptions() -> dict[str, str]:
+    """Each table of the package (the schema's, then the derived ones) with its description."""
+    return {t.name: t.description for t in PUBLISHED.values()}
+
+
+def resource_entry(name: str, data: bytes) -> dict[str, Any]:
+    """The descriptor entry of table ``name`` whose CSV holds ``data``."""
+    return {
+        "name": name,
+        "type": "table",
+        "path": f"dataset/{name}.csv",
+        "scheme": "file",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "description": table_descriptions()[name],
+        "schema": f"schema/{name}.json",
+        "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+    }
+
+
+def _existing(root: Path) -> dict[str, Any]:
+    path = root / DESCRIPTOR
+    return read_descriptor(path) if path.is_file() else {}
+
+
+def descriptor_for(
+    root: Path, derived: dict[str, bytes] | None = None, release: str | None = None
+) -> dict[str, Any]:
     """The datapackage.json the models and the CSVs under ``root`` imply.
 
-    ``derived`` gives the content of generated tables (estimates, figures_flat) when it is not
-    on disk yet.
+    What the package says of itself (name, title, description, version, licences,
+    contributors, homepage, keywords and any other key) is kept from the descriptor on disk;
+    ``sources`` and every table's resource are generated, a resource keeping its own
+    ``licenses``. ``release`` sets ``version`` (the maintainers' generator passes the
+    library's). ``derived`` gives the content of generated tables (estimates,
+    figures_flat) when it is not on disk yet.
     """
     derived = derived or {}
-    resources_ = []
-    for name, description in ((t.name, t.description) for t in PUBLISHED.values()):
-        data = derived.get(name) or (root / "dataset" / f"{name}.csv").read_bytes()
-        resources_.append(
-            {
-                "name": name,
-                "type": "table",
-                "path": f"dataset/{name}.csv",
-                "scheme": "file",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "description": description,
-                "schema": f"schema/{name}.json",
-                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
-                "bytes": len(data),
-                "licenses": [DATA_LICENSE],
-            }
-        )
-    return {
-        "$schema": PACKAGE_PROFILE,
-        "name": "zhusan-data",
-        "title": "Operation Zhusan: Kazakhstan's repatriation of citizens from Syria and Iraq",
-        "description": (
-            "Every figure, event, person, organisation and place that five archived documents "
-            "state about Kazakhstan's Operation Zhusan (2019 onward), each with the verbatim quote "
-            "it comes from, and every disagreement between the documents with its explanation."
-        ),
-        "version": version(),
-        "homepage": "https://github.com/zhusan-data/zhusan-data",
-        "licenses": [DATA_LICENSE],
-        "contributors": [{"title": "zhusan-data contributors", "roles": ["creator"]}],
-        "keywords": [
-            "Kazakhstan",
-            "Operation Zhusan",
-            "repatriation",
-            "Syria",
-            "Iraq",
-            "Islamic State",
-            "returnees",
-            "rehabilitation",
-            "foreign fighters",
-            "al-Hol",
-        ],
-        "sources": _sources_metadata(root),
-        "resources": resources_,
+    existing = _existing(root)
+    listed = existing.get("resources")
+    kept = {
+        r.get("name"): r
+        for r in (listed if isinstance(listed, list) else [])
+        if isinstance(r, dict)
     }
+    resources_ = []
+    for name in table_descriptions():
+        data = derived.get(name) or (root / "dataset" / f"{name}.csv").read_bytes()
+        entry = resource_entry(name, data)
+        if "licenses" in kept.get(name, {}):
+            entry["licenses"] = kept[name]["licenses"]
+        resources_.append(entry)
+    meta = {k: v for k, v in existing.items() if k not in DERIVED_KEYS}
+    meta.setdefault("$schema", PACKAGE_PROFILE)
+    if release is not None:
+        meta["version"] = release
+    sources = sources_metadata((root / "dataset" / "sources.csv").read_bytes())
+    return {**meta, "sources": sources, "resources": resources_}
+
+
+def figures_of(path: Path) -> list[Figure]:
+    """The valid figures of a figures CSV, read by the reference engine."""
+    problems: list[Problem] = []
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    models = read_table("figures", text, problems).models.values()
+    return [f for f in models if isinstance(f, Figure)]
 
 
 def generated_files(root: Path) -> dict[Path, bytes]:
     """Every file ``zhusan schema`` writes, with its content."""
+    require_tables(root)
+    if not (root / DESCRIPTOR).is_file():
+        raise UnusableInput(f"{root / DESCRIPTOR}: no such file")
     files = {
         root / "schema" / f"{t.name}.json": dump_json(table_schema(t)) for t in PUBLISHED.values()
     }
@@ -107,7 +139,7 @@ def generated_files(root: Path) -> dict[Path, bytes]:
     derived = {name: table_csv(name, data) for name in DERIVED}
     for name, content in derived.items():
         files[root / "dataset" / f"{name}.csv"] = content
-    descriptor = descriptor_for(root, derived)
+    descriptor = descriptor_for(root, derived, version())
     files[root / DESCRIPTOR] = dump_json(descriptor)
 
     files[root / "schema" / "validation-report.schema.json"] = dump_json(report_schema())

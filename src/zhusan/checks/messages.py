@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from zhusan.model.cells import format_cell
 from zhusan.model.intervals import Interval
 
 Row = dict[str, Any]
@@ -16,6 +17,13 @@ def _iv(r: Row) -> Interval:
 
 def _label(r: Row) -> str:
     return f"{r['figure_id']} ({r['source_id']}: {r['qualifier'].replace('_', ' ')} {r['stated']})"
+
+
+def _stated(r: Row) -> str:
+    """The stated words, with the value summed where the words are not its digits."""
+    value = "" if r.get("v") is None else format_cell(r["v"])
+    stated = str(r["stated"])
+    return stated if stated.replace(",", "") == value or not value else f"{stated} ({value})"
 
 
 def _sum(rows: Sequence[Row]) -> Interval:
@@ -32,7 +40,7 @@ def message(rule: str, rows: Sequence[Row]) -> str:
     first = rows[0]
     if rule in ("breakdown-sum", "parts-exceed-whole"):
         whole, parts = first, rows[1:]
-        names = " + ".join(str(p["stated"]) for p in parts)
+        names = " + ".join(_stated(p) for p in parts)
         total = str(_sum(parts))
         if rule == "breakdown-sum":
             return (
@@ -60,7 +68,7 @@ def message(rule: str, rows: Sequence[Row]) -> str:
     if rule == "combined-group":
         w, c = rows[1], rows[2]
         return (
-            f"{_label(first)} {_iv(first)} against women plus children {w['stated']} "
-            f"+ {c['stated']} = {_sum([w, c])} of {w['source_id']}"
+            f"{_label(first)} {_iv(first)} against women plus children {_stated(w)} "
+            f"+ {_stated(c)} = {_sum([w, c])} of {w['source_id']}"
         )
     return f"{rule}: {', '.join(_label(r) for r in rows)}"

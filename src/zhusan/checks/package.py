@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from zhusan.checks.derived import check_derived
 from zhusan.checks.quotes import quote_problems
 from zhusan.checks.run import run_checks
 from zhusan.engines.frame import Engine, Package, TableRows
@@ -24,10 +25,11 @@ from zhusan.files.paths import resource_map, safe_resource_path
 from zhusan.files.remote import MAX_REMOTE_BYTES, fetch_all, is_remote
 from zhusan.files.seeds import source_texts
 from zhusan.model.dataset import Dataset
+from zhusan.model.estimates import ESTIMATES
 from zhusan.model.report import MAX_PER_CODE, Problem, Problems, Report
 from zhusan.model.tables import TABLES
 
-_ORDER = {name: i for i, name in enumerate(TABLES)}
+_ORDER = {name: i for i, name in enumerate([*TABLES, ESTIMATES])}
 
 
 def _key(p: Problem) -> tuple[int, int, str, str, str]:
@@ -114,9 +116,11 @@ def validate_package(
     problems = Problems(max_per_code)
     problems += pkg.problems
     problems += run_checks(pkg, max_per_code)
+    derived = check_derived(pkg)
+    problems += derived.problems
     report = Report(
         str(descriptor),
-        {n: t.frame.height for n, t in pkg.tables.items()},
+        {n: t.frame.height for n, t in pkg.tables.items()} | derived.rows,
         dropped=dict(sorted(problems.dropped.items())),
     )
     report.problems.extend(sorted(problems, key=_key))
@@ -124,11 +128,39 @@ def validate_package(
 
 
 def load_dataset(descriptor: Path) -> Dataset:
-    """The package at ``descriptor`` as models; ``InvalidPackage`` when a row or file is wrong."""
+    """The package at ``descriptor`` as models; ``InvalidPackage`` when a row or file is wrong.
+
+    A derived table the descriptor lists (``estimates``) must be what the figures give.
+    """
     pkg = read_package(descriptor, engine="pydantic", keep_models=True)
-    if pkg.problems:
-        rows = {n: t.frame.height for n, t in pkg.tables.items()}
-        report = Report(str(descriptor), rows, list(pkg.problems), dict(pkg.problems.dropped))
+    derived = check_derived(pkg)
+    if pkg.problems or derived.problems:
+        rows = {n: t.frame.height for n, t in pkg.tables.items()} | derived.rows
+        found = sorted([*pkg.problems, *derived.problems], key=_key)
+        report = Report(str(descriptor), rows, found, dict(pkg.problems.dropped))
         raise InvalidPackage(report)
     tables = {f.name: tuple(pkg.tables[f.name].models.values()) for f in fields(Dataset)}
     return Dataset(**tables)  # type: ignore[arg-type]
+
+
+def validate_and_load(
+    descriptor: Path, allow_remote: bool = False
+) -> tuple[Report, Dataset | None]:
+    """The package's report and, when every row matches its model, its dataset: one read.
+
+    What ``export`` and ``report`` use: the dataset is None when a row, a file or a derived
+    table is wrong (nothing can be written from it); otherwise it is given even when other
+    checks fail (keys, quotes, findings), so that ``--allow-invalid`` can write it.
+    """
+    pkg = read_package(descriptor, engine="pydantic", keep_models=True, allow_remote=allow_remote)
+    problems = Problems(None)
+    problems += pkg.problems
+    problems += run_checks(pkg, None)
+    derived = check_derived(pkg)
+    problems += derived.problems
+    rows = {n: t.frame.height for n, t in pkg.tables.items()} | derived.rows
+    report = Report(str(descriptor), rows, sorted(problems, key=_key))
+    if pkg.problems or derived.problems:
+        return report, None
+    tables = {f.name: tuple(pkg.tables[f.name].models.values()) for f in fields(Dataset)}
+    return report, Dataset(**tables)  # type: ignore[arg-type]

@@ -34,6 +34,13 @@ def bundled_root() -> Path:
     raise UnusableInput("the bundled data package is missing from this installation")
 
 
+def is_installed(root: Path) -> bool:
+    """Whether ``root`` is a package installed with the library (site-packages), not a tree."""
+    parts = root.resolve().parts
+    inside = Path(str(resources.files("zhusan"))) / "data"
+    return "site-packages" in parts or "dist-packages" in parts or root.resolve() == inside
+
+
 def resolve(path: str | os.PathLike[str] | None) -> Path:
     """The datapackage.json for a folder, a descriptor path, or None (the bundled package)."""
     if path is None:

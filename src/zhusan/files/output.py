@@ -14,13 +14,29 @@ import tempfile
 from pathlib import Path
 
 
+def umask() -> int:
+    """The process's file mode creation mask (022 on most systems)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file, so no half-written file is left."""
+    """Write ``data`` to ``path`` through a temporary file, so no half-written file is left.
+
+    The file gets the mode an ordinary write would give: a file it replaces keeps its mode,
+    a new one has 0666 less the umask (not the 0600 of a temporary file).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except OSError:
+        mode = 0o666 & ~umask()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            os.fchmod(fh.fileno(), mode)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
+from zhusan.model.estimates import Estimate, estimates
 from zhusan.model.tables import (
     Discrepancy,
     Event,
@@ -19,7 +21,11 @@ from zhusan.model.tables import (
 
 @dataclass(frozen=True)
 class Dataset:
-    """Every table of a package as a tuple of model instances, in file order."""
+    """Every table of a package as a tuple of model instances, in file order.
+
+    ``estimates`` is the derived table: what ``dataset/estimates.csv`` must hold, computed from
+    the figures (``load`` checks the file against it).
+    """
 
     sources: tuple[Source, ...]
     organizations: tuple[Organization, ...]
@@ -30,3 +36,8 @@ class Dataset:
     figures: tuple[Figure, ...]
     mentions: tuple[Mention, ...]
     discrepancies: tuple[Discrepancy, ...]
+
+    @cached_property
+    def estimates(self) -> tuple[Estimate, ...]:
+        """The derived estimates of the figures, in the order of ``dataset/estimates.csv``."""
+        return tuple(estimates(self.figures))

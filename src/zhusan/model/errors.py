@@ -110,13 +110,22 @@ CODES: dict[str, ErrorCode] = {
         ),
         ErrorCode(
             "missing-file",
-            "the descriptor names a file that is not there",
+            "the descriptor names a file that is not there: a partial package (exit 2)",
             "dataset/roles.csv: [missing-file] dataset/roles.csv: no such file",
+            EXIT_UNUSABLE,
         ),
         ErrorCode(
             "missing-resource",
-            "the descriptor has no resource for a table of the schema",
+            "the descriptor has no resource for a table of the schema: a partial package (exit 2)",
             "package: [missing-resource] the descriptor has no resource 'roles'",
+            EXIT_UNUSABLE,
+        ),
+        ErrorCode(
+            "estimate-mismatch",
+            "a row of the derived estimates table that is not what the figures give (run "
+            "`zhusan refresh`), or an estimate the figures give that the table lacks",
+            "dataset/estimates.csv row 3 field high: [estimate-mismatch] high is 45000, but "
+            "the figures give 44000: run `zhusan refresh`",
         ),
         ErrorCode(
             "seed-hash",
@@ -157,8 +166,8 @@ CODES: dict[str, ErrorCode] = {
             "interval-rule",
             "lower, upper or bounds not following the qualifier rule, or a qualifier without "
             "the value it needs",
-            "dataset/figures.csv row 6 field lower: [interval-rule] interval (10.0, 13.0, '[]') "
-            "does not follow from about 12.0: ...",
+            "dataset/figures.csv row 6 field upper: [interval-rule] upper is 13.3, but about 12 "
+            "gives upper 13.2 (the interval [10.8, 13.2])",
         ),
         ErrorCode(
             "cross-source-link",

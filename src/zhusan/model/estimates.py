@@ -8,14 +8,46 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from zhusan.model.cells import write_csv
 from zhusan.model.fields import Group, ListItem, Slug
 from zhusan.model.intervals import fmt, interval
-from zhusan.model.tables import Figure
 from zhusan.model.tableschema import model_fields
+
+#: What estimates are generated into (a table of the package, derived from the figures).
+ESTIMATES = "estimates"
+ESTIMATES_DESCRIPTION = (
+    "Generated: per thing counted and year, the low-high envelope of what the sources say "
+    "(zhusan refresh)."
+)
+
+
+class FigureLike(Protocol):
+    """What an estimate reads of a figure (a ``Figure``, or a row of the figures' frame)."""
+
+    @property
+    def figure_id(self) -> str: ...  # noqa: D102
+    @property
+    def source_id(self) -> str: ...  # noqa: D102
+    @property
+    def stated(self) -> str: ...  # noqa: D102
+    @property
+    def value(self) -> float | None: ...  # noqa: D102
+    @property
+    def unit(self) -> str: ...  # noqa: D102
+    @property
+    def qualifier(self) -> str: ...  # noqa: D102
+    @property
+    def measure(self) -> str: ...  # noqa: D102
+    @property
+    def group(self) -> str | None: ...  # noqa: D102
+    @property
+    def scope(self) -> str: ...  # noqa: D102
+    @property
+    def as_of(self) -> str | None: ...  # noqa: D102
 
 
 class Estimate(BaseModel):
@@ -38,13 +70,13 @@ class Estimate(BaseModel):
     )
 
 
-def estimates(figures: Iterable[Figure]) -> list[Estimate]:
+def estimates(figures: Iterable[FigureLike]) -> list[Estimate]:
     """Envelopes for every count of people, by measure, group, scope and year.
 
     A vague figure with no number ("hundreds") is left out where the same source gives a number
     for the same thing and year: it summarises that number.
     """
-    buckets: dict[tuple[str, str, str, str], list[Figure]] = defaultdict(list)
+    buckets: dict[tuple[str, str, str, str], list[FigureLike]] = defaultdict(list)
     for f in figures:
         if f.unit == "persons" and f.group is not None:
             year = f.as_of[:4] if f.as_of else ""
@@ -81,13 +113,13 @@ def estimates(figures: Iterable[Figure]) -> list[Estimate]:
     return out
 
 
-def _words(f: Figure) -> str:
+def _words(f: FigureLike) -> str:
     if f.value is None or f.qualifier == "exact":
         return f.stated
     return f"{f.qualifier.replace('_', ' ')} {f.stated}"
 
 
-def estimates_csv(figures: Iterable[Figure]) -> bytes:
+def estimates_csv(figures: Iterable[FigureLike]) -> bytes:
     """The bytes of dataset/estimates.csv (``zhusan schema`` writes it with ``table_csv``)."""
     header = [f["name"] for f in model_fields(Estimate)]
     return write_csv(header, (e.model_dump() for e in estimates(figures)))

@@ -3,11 +3,16 @@
 ``interval("nearly", 600)`` is ``Interval(570, 600, "[)")``. The rules are a table (``RULES``)
 that both the Python function and the vectorised polars expressions read; the README's table
 "Hedged numbers as intervals" is generated from it, and it is tested property-based.
+
+The arithmetic is decimal: "about 12" is [10.8, 13.2] exactly (``exact_interval``), and a
+bound written as it prints ("13.2") is the bound; ``interval`` gives the nearest floats of the
+exact bounds, and the polars expressions give the same for whole numbers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 from zhusan.model.fields import Bounds
@@ -67,28 +72,52 @@ class Interval:
         return lo_ok and hi_ok
 
 
-def _bound(bound: Bound, v: float | None) -> float | None:
+def decimal(x: float | str | Decimal) -> Decimal:
+    """A number as a decimal: a float as it prints (12.1 is 12.1, not 12.0999...)."""
+    if isinstance(x, Decimal):
+        return x
+    return Decimal(repr(float(x)) if isinstance(x, float | int) else x)
+
+
+def _bound(bound: Bound, v: Decimal | None) -> Decimal | None:
     kind, p = bound
     if kind == "none":
         return None
     if kind == "const":
-        return float(p)
+        return decimal(p)
     if v is None:
         raise ValueError("needs a value")
-    return v if kind == "value" else v * p / 100
+    return v if kind == "value" else v * decimal(p) / 100
 
 
-def interval(qualifier: str, value: float | None) -> Interval:
-    """The interval a qualified number implies (see the README for the table of rules)."""
+def exact_interval(
+    qualifier: str, value: float | str | Decimal | None
+) -> tuple[Decimal | None, Decimal | None, Bounds]:
+    """The bounds a qualified number implies, in decimal arithmetic: about 12 is 10.8 to 13.2."""
     rule = RULES.get(qualifier)
     if rule is None:
         raise ValueError(f"unknown qualifier {qualifier!r}")
     lo, hi, bounds = rule
-    v = None if value is None else float(value)
+    v = None if value is None else decimal(value)
     try:
-        return Interval(_bound(lo, v), _bound(hi, v), bounds)
+        return _bound(lo, v), _bound(hi, v), bounds
     except ValueError:
         raise ValueError(f"qualifier {qualifier!r} needs a value") from None
+
+
+def interval(qualifier: str, value: float | None) -> Interval:
+    """The interval a qualified number implies (see the README for the table of rules).
+
+    Its bounds are the floats nearest the exact decimal bounds (``exact_interval``).
+    """
+    lo, hi, bounds = exact_interval(qualifier, value)
+    return Interval(None if lo is None else float(lo), None if hi is None else float(hi), bounds)
+
+
+def is_scaled(qualifier: str) -> bool:
+    """Whether a qualifier's bounds are a share of the value ("about": 90 % and 110 %)."""
+    rule = RULES.get(qualifier)
+    return rule is not None and "scale" in (rule[0][0], rule[1][0])
 
 
 def _bound_expr(side: int, value: pl.Expr, qualifier: pl.Expr) -> pl.Expr:
@@ -99,9 +128,17 @@ def _bound_expr(side: int, value: pl.Expr, qualifier: pl.Expr) -> pl.Expr:
         kind, p = rule[side]
         if kind == "none":
             continue
-        this = (
-            pl.lit(float(p)) if kind == "const" else (value if kind == "value" else value * p / 100)
-        )
+        if kind == "scale":
+            # Whole numbers exactly: value * p is an exact integer, and one division rounds it
+            # to the float nearest the decimal bound (12 * 110 / 100 is 13.2, not 13.2000...1).
+            whole = (value == value.floor()) & (value.abs() < 1e12)
+            this = (
+                pl.when(whole)
+                .then((value.cast(pl.Int64, strict=False) * int(p)).cast(pl.Float64) / 100.0)
+                .otherwise(value * p / 100)
+            )
+        else:
+            this = pl.lit(float(p)) if kind == "const" else value
         expr = pl.when(qualifier == q).then(this).otherwise(expr)
     return expr
 

@@ -9,7 +9,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, Field
 
-from zhusan.model.errors import CODES
+from zhusan.model.errors import CODES, EXIT_VALID
 
 REPORT_VERSION = 1
 #: Problems kept of each code in each table; the rest are counted, not kept, so a package with
@@ -99,6 +99,12 @@ class Report:
     def valid(self) -> bool:
         """True when no problem was found."""
         return not self.problems and not any(self.dropped.values())
+
+    @property
+    def exit_code(self) -> int:
+        """0 valid; else the highest exit its problems' codes lead to (``errors.CODES``)."""
+        codes = {p.code for p in self.problems} | {c for c, n in self.dropped.items() if n}
+        return max((CODES[c].exit for c in codes), default=EXIT_VALID)
 
     @property
     def error_count(self) -> int:

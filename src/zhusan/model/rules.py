@@ -23,7 +23,9 @@ from typing import ClassVar, Self
 import polars as pl
 from pydantic import BaseModel, model_validator
 
+from zhusan.model.cells import format_cell
 from zhusan.model.dates import date_bounds, first_day, last_day
+from zhusan.model.numbers import has_value_note, same_number, stated_value
 from zhusan.model.text import collapse
 
 
@@ -37,6 +39,10 @@ class Cond:
     def flag(self) -> pl.Expr:
         """A polars expression over string cells: true wherever ``holds`` may be true."""
         raise NotImplementedError  # pragma: no cover
+
+    def facts(self, row: BaseModel) -> dict[str, object]:
+        """Values the rule's message may name besides the row's fields (none by default)."""
+        return {}
 
     def __and__(self, other: Cond) -> Cond:
         return All((self, other))
@@ -148,6 +154,65 @@ class NotWithin(Cond):
         return ~pl.col(self.whole).str.contains(pl.col(self.part), literal=True)
 
 
+#: Stated text of digits only, with thousands separators or a decimal point ("40,000", "12.5").
+_PLAIN_NUMBER = r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$"
+
+
+def _stated_values(keys: pl.Series) -> pl.Series:
+    """``stated_value`` of each ``stated + NUL + unit`` key, read once per distinct key."""
+    distinct = keys.unique()
+    distinct = distinct.filter(distinct.is_not_null())
+    read = [stated_value(*k.split("\x00", 1)) for k in distinct]
+    return keys.replace_strict(
+        distinct,
+        [None if r is None else float(r) for r in read],
+        default=None,
+        return_dtype=pl.Float64,
+    )
+
+
+@dataclass(frozen=True)
+class Misstated(Cond):
+    """A number cell is not the number its text cell writes (``zhusan.model.numbers``).
+
+    Unknown where the number is empty. A number that reads no single number from its text
+    counts as not the same. Not broken where the note records the difference (``VALUE_NOTE``).
+    The flag reads digit-only text column-wise and the rest once per distinct text.
+    """
+
+    text: str
+    number: str
+    unit: str
+    note: str
+
+    def holds(self, row: BaseModel) -> bool | None:  # noqa: D102
+        value = getattr(row, self.number)
+        if value is None:
+            return None
+        if has_value_note(getattr(row, self.note)):
+            return False
+        reading = stated_value(getattr(row, self.text), getattr(row, self.unit))
+        return reading is None or not same_number(reading, value)
+
+    def facts(self, row: BaseModel) -> dict[str, object]:  # noqa: D102
+        reading = stated_value(getattr(row, self.text), getattr(row, self.unit))
+        value = getattr(row, self.number)
+        return {
+            "reads": "no single number" if reading is None else format_cell(float(reading)),
+            f"{self.number}_text": format_cell(value),
+        }
+
+    def flag(self) -> pl.Expr:  # noqa: D102
+        text = pl.col(self.text)
+        plain = text.str.replace_all(",", "").cast(pl.Float64, strict=False)
+        worded = pl.concat_str([text, pl.lit("\x00"), pl.col(self.unit)]).map_batches(
+            _stated_values, return_dtype=pl.Float64
+        )
+        reads = pl.when(text.str.contains(_PLAIN_NUMBER)).then(plain).otherwise(worded)
+        number = _number(self.number)
+        return (pl.col(self.number) != "") & (reads.is_null() | (reads != number)).fill_null(True)
+
+
 @dataclass(frozen=True)
 class All(Cond):
     """Every condition holds (Kleene logic: unknown unless one is false)."""
@@ -157,6 +222,9 @@ class All(Cond):
     def holds(self, row: BaseModel) -> bool | None:  # noqa: D102
         values = [p.holds(row) for p in self.parts]
         return False if False in values else (None if None in values else True)
+
+    def facts(self, row: BaseModel) -> dict[str, object]:  # noqa: D102
+        return {k: v for p in self.parts for k, v in p.facts(row).items()}
 
     def flag(self) -> pl.Expr:  # noqa: D102
         return pl.all_horizontal([p.flag() for p in self.parts])
@@ -171,6 +239,9 @@ class Any_(Cond):
     def holds(self, row: BaseModel) -> bool | None:  # noqa: D102
         values = [p.holds(row) for p in self.parts]
         return True if True in values else (None if None in values else False)
+
+    def facts(self, row: BaseModel) -> dict[str, object]:  # noqa: D102
+        return {k: v for p in self.parts for k, v in p.facts(row).items()}
 
     def flag(self) -> pl.Expr:  # noqa: D102
         return pl.any_horizontal([p.flag() for p in self.parts])
@@ -207,7 +278,8 @@ class NotOneOf(Cond):
 class RowRule:
     """A rule across the fields of one row: broken where ``broken`` holds.
 
-    ``message`` is a ``str.format`` template over the row's fields ("lower {lower:g} ...").
+    ``message`` is a ``str.format`` template over the row's fields ("lower {lower:g} ..."),
+    and the facts its condition adds (``Cond.facts``).
     """
 
     name: str
@@ -217,7 +289,8 @@ class RowRule:
     def error(self, row: BaseModel) -> str | None:
         """The message when ``row`` breaks the rule, else None."""
         if self.broken.holds(row) is True:
-            return self.message.format(**{k: getattr(row, k) for k in type(row).model_fields})
+            values = {k: getattr(row, k) for k in type(row).model_fields}
+            return self.message.format(**values, **self.broken.facts(row))
         return None
 
 

@@ -32,11 +32,13 @@ from zhusan.model.fields import (
     Text,
     Unit,
 )
+from zhusan.model.numbers import VALUE_NOTE
 from zhusan.model.rules import (
     Above,
     Differ,
     Equals,
     Is,
+    Misstated,
     NotOneOf,
     NotWithin,
     Row,
@@ -101,7 +103,11 @@ class Figure(Row):
     quote: Text = Field(description="Verbatim passage of the source (whitespace runs collapsed).")
     stated: Text = Field(description="The number exactly as written inside the quote.")
     value: float | None = Field(
-        None, ge=0, description="The number the words denote; empty for vague plurals ('dozens')."
+        None,
+        ge=0,
+        description="The number the words denote ('two dozen': 24, 'half' in percent: 50); "
+        "empty for vague plurals ('dozens'). Where it rightly differs from what stated reads, "
+        "the note says why ('" + VALUE_NOTE + " ...').",
     )
     unit: Unit = Field(description="What the number counts or measures in.")
     qualifier: Qualifier = Field(description="The hedge the source puts on the number.")
@@ -169,6 +175,14 @@ class Figure(Row):
             "period-start-not-after-as-of",
             StartsAfter("period_start", "as_of"),
             "period_start is after as_of",
+        ),
+        RowRule(
+            "stated-is-value",
+            Misstated("stated", "value", "unit", "note"),
+            "stated {stated!r} reads {reads}, but value is {value_text}: write in value the "
+            "number the words state; if the value is right as it is, say why in note ('"
+            + VALUE_NOTE
+            + " <why>')",
         ),
     )
 

@@ -118,7 +118,11 @@ def write_sqlite(data: Dataset, folder: Path) -> list[str]:
     finally:
         con.close()
     if broken:
-        found = ", ".join(f"{t} row {rowid} -> {parent}" for t, rowid, parent, _ in broken[:5])
+        # Rows are inserted in file order, so SQLite's rowid N is the CSV's row N + 1 (the
+        # header is row 1): the numbering of every other message.
+        found = ", ".join(
+            f"dataset/{t}.csv row {rowid + 1} -> {parent}" for t, rowid, parent, _ in broken[:5]
+        )
         raise ValueError(f"{len(broken)} rows with foreign keys that point nowhere: {found}")
     text = json.dumps(datasette_metadata(), ensure_ascii=False, indent=2) + "\n"
     (folder / METADATA_FILE).write_text(text, encoding="utf-8")

@@ -29,7 +29,19 @@ from zhusan.model.estimates import estimates
 from zhusan.model.published import PUBLISHED, rows_of
 from zhusan.model.tables import Figure, Source
 from zhusan.site.chart import CHARTS, NARROW, WIDE, svg
-from zhusan.site.text import esc, iv_sort, iv_text, marked, num, spans, what, when, words
+from zhusan.site.text import (
+    counted,
+    esc,
+    interests,
+    iv_sort,
+    iv_text,
+    marked,
+    num,
+    spans,
+    what,
+    when,
+    words,
+)
 
 ASSETS = ("site.css", "site.js", "favicon.svg")
 #: Marks a folder as a site written here: only such a folder (or an empty one) is replaced.
@@ -77,16 +89,46 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
     return f'<div class="table-wrap">{table}</div>'
 
 
-def _page(name: str, title: str, body: str, menu: dict[str, str] = NAV) -> str:
+def _page(
+    name: str, title: str, body: str, frame: dict[str, str], menu: dict[str, str] = NAV
+) -> str:
     nav = "".join(
         f'<a href="{key}.html"{CURRENT if key == name else ""}>{label}</a>'
         for key, label in menu.items()
     )
     values = {"version": esc(version()), "title": esc(title), "page": name.split("-")[0]}
-    return _fill("layout.html", **values, nav=nav, body=body)
+    return _fill("layout.html", **values, **frame, nav=nav, body=body)
 
 
-def _index(data: Dataset, found: list[dict[str, Any]], colour: dict[str, str], cite: str) -> str:
+def _licences(about: dict[str, Any]) -> str:
+    found = about.get("licenses")
+    names = [
+        str(x.get("name") or x.get("title") or x.get("path"))
+        for x in (found if isinstance(found, list) else [])
+        if isinstance(x, dict) and (x.get("name") or x.get("title") or x.get("path"))
+    ]
+    return ", ".join(names) or "no licence stated in datapackage.json"
+
+
+def _frame(data: Dataset, about: dict[str, Any]) -> dict[str, str]:
+    """What every page's frame says of the package: its name, licences, documents."""
+    n = len(data.sources)
+    quoted = "the one document" if n == 1 else f"one of the {counted(n, 'document')}"
+    name = about.get("name")
+    return {
+        "brand": esc(name if isinstance(name, str) and name else "zhusan-data"),
+        "licences": esc(_licences(about)),
+        "quoted": quoted if n else "the documents archived with it (none yet)",
+    }
+
+
+def _index(
+    data: Dataset,
+    found: list[dict[str, Any]],
+    colour: dict[str, str],
+    about: dict[str, Any],
+    cite: str,
+) -> str:
     counts = {name: len(rows_of(data, name)) for name in PUBLISHED}
     tiles = "".join(f"<li><b>{n}</b>{esc(name)}</li>" for name, n in counts.items())
     cards = []
@@ -106,9 +148,14 @@ def _index(data: Dataset, found: list[dict[str, Any]], colour: dict[str, str], c
             f"<p><strong>Interest.</strong> {esc(s.interest_note)}</p></article>"
         )
     unexplained = sum(c["explanation"] is None for c in found)
+    title, description = about.get("title"), about.get("description")
     return _fill("page-index.html", findings=len(found), unexplained=unexplained,
                  figures=len(data.figures), tiles=tiles, cards="".join(cards),
-                 cite=cite)  # fmt: skip
+                 title=esc(title if isinstance(title, str) and title else "Data package"),
+                 documents=counted(len(data.sources), "document"),
+                 say="says" if len(data.sources) == 1 else "say",
+                 description=esc(description if isinstance(description, str) else ""),
+                 interests=esc(interests(data)), cite=cite)  # fmt: skip
 
 
 def _counts(data: Dataset, topics: set[str], colour: dict[str, str], names: dict[str, str]) -> str:
@@ -328,18 +375,23 @@ def _downloads(files: dict[str, bytes], cite: str) -> str:
     return _fill("page-downloads.html", count=len(files), items=items, cite=cite)
 
 
-def build_site(data: Dataset, root: Path, release: Path | None = None) -> dict[str, bytes]:
+def build_site(
+    data: Dataset, root: Path, about: dict[str, Any] | None = None, release: Path | None = None
+) -> dict[str, bytes]:
     """Every file of the site of ``data`` (its documents under ``root``), by path in the site.
 
     With ``release`` (a folder ``zhusan release`` wrote), its files are copied under
-    ``downloads/`` and listed on ``downloads.html``.
+    ``downloads/`` and listed on ``downloads.html``. ``about`` is the package's
+    datapackage.json: its title, description, name and licences are the site's; every count
+    and every interested party comes from the data.
     """
+    about = about or {}
     found = conflict_list(data)
     colour = {s.source_id: COLOURS[i % len(COLOURS)] for i, s in enumerate(data.sources)}
     names = {s.source_id: s.publisher or ", ".join(s.authors) or s.source_id for s in data.sources}
     cite = _cite(_cff(root, release))
     pages = {
-        "index": ("Overview", _index(data, found, colour, cite)),
+        "index": ("Overview", _index(data, found, colour, about, cite)),
         "counts": ("Counts", _counts(data, {c["topic"] for c in found}, colour, names)),
         "conflicts": ("Discrepancies", _conflicts(data, found, names)),
         "figures": ("Figures", _figures(data)),
@@ -351,7 +403,11 @@ def build_site(data: Dataset, root: Path, release: Path | None = None) -> dict[s
         pages[DOWNLOADS] = ("Downloads", _downloads(downloads, cite))
     for s in data.sources:
         pages[f"source-{s.source_id}"] = (s.title, _source(s, data, root, names))
-    files = {f"{k}.html": _page(k, t, body, menu).encode("utf-8") for k, (t, body) in pages.items()}
+    frame = _frame(data, about)
+    files = {
+        f"{k}.html": _page(k, t, body, frame, menu).encode("utf-8")
+        for k, (t, body) in pages.items()
+    }
     for name, content in downloads.items():
         files[f"{DOWNLOADS}/{name}"] = content
     for asset in ASSETS:
@@ -366,11 +422,16 @@ def _write_file(path: Path, data: bytes) -> None:
 
 
 def write_site(
-    out: str | os.PathLike[str], data: Dataset, root: Path, release: Path | None = None
+    out: str | os.PathLike[str],
+    data: Dataset,
+    root: Path,
+    about: dict[str, Any] | None = None,
+    release: Path | None = None,
 ) -> list[Path]:
     """Write the site of ``data`` (its documents under ``root``) into the folder ``out``.
 
-    ``release``: a release folder whose files the site offers on a Downloads page.
+    ``about`` is the package's datapackage.json and ``release`` a release folder whose files
+    the site offers on a Downloads page (see ``build_site``).
 
     The files go into a staging folder next to ``out``, which then takes its place, so on any
     error ``out`` is as it was. An existing ``out`` is replaced only when it is empty or a site
@@ -380,7 +441,7 @@ def write_site(
     ours = (target / MARKER).is_file()
     if target.exists() and not ours and (not target.is_dir() or any(target.iterdir())):
         raise FileExistsError(f"{target} exists and is not a site written by zhusan")
-    files = build_site(data, root, release)
+    files = build_site(data, root, about, release)
     staging = staging_folder(target)
     try:
         for name, content in files.items():

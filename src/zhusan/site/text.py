@@ -7,9 +7,70 @@ import re
 from dataclasses import dataclass
 from html import escape
 
+from zhusan.model.dataset import Dataset
 from zhusan.model.intervals import interval
-from zhusan.model.tables import Figure
+from zhusan.model.tables import Figure, Source
 from zhusan.model.text import collapse, collapsed
+
+_NUMBER_WORDS = (
+    "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve",
+)  # fmt: skip
+
+
+def number_word(n: int) -> str:
+    """``n`` in words up to twelve, in digits after: ``five``, ``14``."""
+    return _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else f"{n:,}"
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` things in words: ``one document``, ``five documents``, ``14 documents``."""
+    return f"{number_word(n)} {noun if n == 1 else plural or noun + 's'}"
+
+
+def _share(part: int, total: int) -> str:
+    """``Two of the five documents``, ``The one document``, ``All three documents``."""
+    if part == total:
+        return "The one document" if total == 1 else f"All {counted(total, 'document')}"
+    return f"{number_word(part).capitalize()} of the {counted(total, 'document')}"
+
+
+def interests(data: Dataset) -> str:
+    """Who the package's own documents were distributed for, and which carry a FARA stamp.
+
+    Written from the sources table (``on_behalf_of``, ``distributed_by``, ``fara_received``)
+    and the organisations' names, so it describes the package's own interested parties.
+    """
+    names = {o.organization_id: o.name for o in data.organizations}
+    total = len(data.sources)
+    out = []
+    for principal, group in _grouped(data.sources):
+        agents = list(dict.fromkeys(s.distributed_by for s in group if s.distributed_by))
+        by = f" by {_join([names.get(a, a) for a in agents])}" if agents else ""
+        verb = "was" if len(group) == 1 else "were"
+        out.append(
+            f"{_share(len(group), total)} {verb} distributed{by} on behalf of "
+            f"{names.get(principal, principal)}, as "
+            + ("its disclosure states." if len(group) == 1 else "their disclosures state.")
+        )
+    stamped = sum(s.fara_received is not None for s in data.sources)
+    if stamped:
+        verb = "carries" if stamped == 1 else "carry"
+        out.append(f"{_share(stamped, total)} {verb} a FARA receipt stamp.")
+    out.append("Read each source's interest before citing a number.")
+    return " ".join(out)
+
+
+def _grouped(sources: tuple[Source, ...]) -> list[tuple[str, list[Source]]]:
+    groups: dict[str, list[Source]] = {}
+    for s in sources:
+        if s.on_behalf_of:
+            groups.setdefault(s.on_behalf_of, []).append(s)
+    return list(groups.items())
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def esc(value: object) -> str:
