@@ -35,6 +35,7 @@ from zhusan.engines.frame import (
 )
 from zhusan.files.blocks import Blocks, NotUtf8, TooLong
 from zhusan.files.lines import MAX_RECORD
+from zhusan.files.links import open_file
 from zhusan.model.dates import PARTIAL_DATE_PATTERN
 from zhusan.model.report import Problem, Problems
 from zhusan.model.rules import rules_flag, undeclared_validators
@@ -110,7 +111,7 @@ def flag_expr(name: str) -> pl.Expr:
 def _header(path: Path) -> list[str] | None:
     """The header's names; ``TooLong`` when the header is longer than a block."""
     head = b""
-    with path.open("rb") as fh:
+    with open_file(path) as fh:
         while b"\n" not in head and b"\r" not in head and len(head) <= BLOCK_SIZE:
             chunk = fh.read(1 << 16)
             if not chunk:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from zhusan.files.links import open_file
 from zhusan.model.report import Problem
 
 #: The longest line read (the fast engine's block size); longer ones are refused unread.
@@ -55,7 +56,7 @@ def too_long(path: Path, table: str) -> Problem | None:
     """
     buf = bytearray(4 << 20)
     lines, longest = LineRun(), 0
-    with path.open("rb", buffering=0) as fh:
+    with open_file(path) as fh:
         while longest <= MAX_RECORD and (n := fh.readinto(buf)):
             longest = max(longest, lines.feed(memoryview(buf)[:n]))
     if longest <= MAX_RECORD:

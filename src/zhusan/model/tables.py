@@ -101,15 +101,18 @@ class Figure(Row):
     quote: Text = Field(description="Verbatim passage of the source (whitespace runs collapsed).")
     stated: Text = Field(description="The number exactly as written inside the quote.")
     value: float | None = Field(
-        None, ge=0, description="The number the words denote; empty for vague plurals ('dozens')."
+        None,
+        ge=0,
+        allow_inf_nan=False,
+        description="The number the words denote; empty for vague plurals ('dozens').",
     )
     unit: Unit = Field(description="What the number counts or measures in.")
     qualifier: Qualifier = Field(description="The hedge the source puts on the number.")
     lower: float | None = Field(
-        None, description="Lower end of the implied interval (empty: none)."
+        None, allow_inf_nan=False, description="Lower end of the implied interval (empty: none)."
     )
     upper: float | None = Field(
-        None, description="Upper end of the implied interval (empty: none)."
+        None, allow_inf_nan=False, description="Upper end of the implied interval (empty: none)."
     )
     bounds: Bounds = Field(description="Whether lower and upper are included: [] [) (] ().")
     measure: Slug = Field(
