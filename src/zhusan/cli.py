@@ -6,8 +6,6 @@ Exit codes: 0 valid, 1 invalid, 2 unusable input, 3 internal error (a bug: pleas
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,10 +13,12 @@ from pathlib import Path
 from zhusan.api import conflicts, load, site, validate
 from zhusan.build.package import drifted, generated_files
 from zhusan.checks.package import InvalidPackage
+from zhusan.files.console import json_text, session
 from zhusan.files.descriptor import UnusableInput, bundled_root, version
-from zhusan.files.output import write_atomic
+from zhusan.files.output import OutputError, write_atomic
 from zhusan.files.remote import MAX_REMOTE_BYTES
 from zhusan.model.report import MAX_PER_CODE
+from zhusan.model.text import printable
 from zhusan.outputs.export import FORMATS, export
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -43,7 +43,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if tty:
         sys.stderr.write("\r" + " " * 72 + "\r")
     if args.json:
-        print(json.dumps(report.to_dict(args.limit_errors), indent=2, ensure_ascii=False))
+        print(json_text(report.to_dict(args.limit_errors)))
     else:
         print(report.summary(args.limit_errors))
     return EXIT_VALID if report.valid else EXIT_INVALID
@@ -53,7 +53,7 @@ def _cmd_conflicts(args: argparse.Namespace) -> int:
     found = conflicts(args.path)
     unexplained = sum(c["explanation"] is None for c in found)
     if args.json:
-        print(json.dumps(found, indent=2, ensure_ascii=False))
+        print(json_text(found))
         return EXIT_INVALID if unexplained else EXIT_VALID
     print(f"{len(found)} findings, {unexplained} unexplained")
     current = None
@@ -61,11 +61,10 @@ def _cmd_conflicts(args: argparse.Namespace) -> int:
         if c["topic"] != current:
             current = c["topic"]
             print(f"\n== {current}")
-        print(f"- [{c['finding_id']}] {c['message']}")
+        print(printable(f"- [{c['finding_id']}] {c['message']}"))
         e = c["explanation"]
-        print(
-            "  UNEXPLAINED" if e is None else f"  {e['kind']} ({e['discrepancy_id']}): {e['text']}"
-        )
+        text = "UNEXPLAINED" if e is None else f"{e['kind']} ({e['discrepancy_id']}): {e['text']}"
+        print("  " + printable(text))
     return EXIT_INVALID if unexplained else EXIT_VALID
 
 
@@ -74,21 +73,16 @@ def _cmd_export(args: argparse.Namespace) -> int:
     try:
         written = export(load(args.path), args.format, Path(args.out))
     except (ValueError, ImportError) as exc:
-        print(f"zhusan: cannot export: {exc}", file=sys.stderr)
+        print(f"zhusan: cannot export: {printable(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE
     for path in written:
-        print(path)
+        print(printable(path))
     return EXIT_VALID
 
 
 def _cmd_site(args: argparse.Namespace) -> int:
-
-    try:
-        written = site(Path(args.out), args.path)
-    except FileExistsError as exc:
-        print(f"zhusan: cannot write the site: {exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
-    print(f"wrote {len(written)} files; open {Path(args.out) / 'index.html'}")
+    written = site(Path(args.out), args.path)
+    print(printable(f"wrote {len(written)} files; open {written[0].parent / 'index.html'}"))
     return EXIT_VALID
 
 
@@ -97,7 +91,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     if args.check:
         stale = drifted(root)
         for path in stale:
-            print(f"{path}: differs from what `zhusan schema` would write")
+            print(printable(f"{path}: differs from what `zhusan schema` would write"))
         if stale:
             return EXIT_INVALID
         print(f"up to date: {len(generated_files(root))} generated files under {root}")
@@ -105,7 +99,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     files = generated_files(root)
     for path, data in files.items():
         write_atomic(path, data)
-    print(f"wrote {len(files)} files under {root}")
+    print(printable(f"wrote {len(files)} files under {root}"))
     return EXIT_VALID
 
 
@@ -224,23 +218,41 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    Whatever the input, the code is 0, 1 or 2 with one line on stderr; 3 only for a bug. A
+    closed pipe does not change it; Ctrl-C stops with 130 (``files.console.session``).
+    """
     args = build_parser().parse_args(argv)
+    with session():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         code: int = args.func(args)
     except InvalidPackage as exc:
-        print(f"zhusan: invalid package: {exc} (run `zhusan validate` for all)", file=sys.stderr)
+        print(
+            f"zhusan: invalid package: {printable(exc)} (run `zhusan validate` for all)",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     except UnusableInput as exc:
-        print(f"zhusan: unusable input: {exc}", file=sys.stderr)
+        print(f"zhusan: unusable input: {printable(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE
-    except KeyboardInterrupt:
+    except OutputError as exc:
+        print(f"zhusan: {printable(exc)}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:  # off the main thread only: session() handles Ctrl-C there
+        print("zhusan: interrupted (Ctrl-C)", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # output piped into a command that stopped reading (| head)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_VALID
+    except OSError as exc:  # the system refused a read or a write: not a bug of zhusan
+        where = f"{exc.filename}: " if exc.filename else ""
+        why = exc.strerror or exc
+        print(printable(f"zhusan: cannot read or write {where}{why}"), file=sys.stderr)
+        return EXIT_UNUSABLE
     except Exception as exc:
-        print(f"zhusan: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"zhusan: internal error: {type(exc).__name__}: {printable(exc)}", file=sys.stderr)
         return EXIT_INTERNAL
     return code
 
