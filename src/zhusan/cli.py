@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from zhusan.api import conflicts, load, site, validate
-from zhusan.build.package import drifted, generated_files
+from zhusan.build.package import drifted, generated_files, write_generated
 from zhusan.checks.package import InvalidPackage
 from zhusan.files.console import json_text, session
 from zhusan.files.descriptor import UnusableInput, bundled_root, version
-from zhusan.files.output import OutputError, write_atomic
+from zhusan.files.output import OutputError
 from zhusan.files.remote import MAX_REMOTE_BYTES
 from zhusan.model.report import MAX_PER_CODE
 from zhusan.model.text import printable
@@ -97,8 +97,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         print(f"up to date: {len(generated_files(root))} generated files under {root}")
         return EXIT_VALID
     files = generated_files(root)
-    for path, data in files.items():
-        write_atomic(path, data)
+    write_generated(root, files)
     print(printable(f"wrote {len(files)} files under {root}"))
     return EXIT_VALID
 

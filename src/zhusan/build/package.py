@@ -11,13 +11,23 @@ from pydantic import BaseModel
 from zhusan.build.dictionary import data_dictionary
 from zhusan.build.readme import render_readme
 from zhusan.engines.reference import read_table
-from zhusan.files.descriptor import DESCRIPTOR, dump_json, version
+from zhusan.files.descriptor import (
+    DESCRIPTOR,
+    MAX_DESCRIPTOR_BYTES,
+    UnusableInput,
+    dump_json,
+    version,
+)
+from zhusan.files.lines import MAX_RECORD, longest_line
+from zhusan.files.output import write_atomic
+from zhusan.files.paths import read_limited
 from zhusan.model.cells import read_csv
 from zhusan.model.dataset import Dataset
 from zhusan.model.estimates import Estimate, estimates_csv
 from zhusan.model.report import Problem, report_schema
 from zhusan.model.tables import TABLES, Figure
 from zhusan.model.tableschema import schema_of, table_schema
+from zhusan.model.text import printable
 from zhusan.outputs.export import json_files
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -28,9 +38,38 @@ DATA_LICENSE = {
 }
 
 
+#: The largest table ``zhusan schema`` reads (it holds every row of a table in memory).
+MAX_TABLE_BYTES = 256 << 20
+
+
+def read_package_file(root: Path, relative: str, limit: int = MAX_TABLE_BYTES) -> bytes:
+    """A file of the package under ``root``, read with the limits ``validate`` applies.
+
+    Refused (UnusableInput, exit 2) when it is reached through a link out of the folder, is a
+    hard link or not a regular file (``files.links.unsafe``), is over ``limit`` bytes, or, for a
+    CSV, has a line longer than ``MAX_RECORD``. ``schema --check`` never reads ``/dev/zero``.
+    """
+    path = root / relative
+    data = read_limited(root, path, limit)
+    if relative.endswith(".csv") and longest_line(data) > MAX_RECORD:
+        raise UnusableInput(
+            f"{printable(path)}: a line is longer than {MAX_RECORD} bytes: refused unread"
+        )
+    return data
+
+
+def _text(root: Path, relative: str) -> str:
+    try:
+        return read_package_file(root, relative).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnusableInput(
+            f"{printable(root / relative)}: not UTF-8 (run `zhusan validate` to find where)"
+        ) from None
+
+
 def _sources_metadata(root: Path) -> list[dict[str, str]]:
 
-    rows = list(read_csv((root / "dataset" / "sources.csv").read_text(encoding="utf-8")))
+    rows = list(read_csv(_text(root, "dataset/sources.csv")))
     header, body = rows[0], rows[1:]
     out = []
     for rec in body:
@@ -62,7 +101,7 @@ def descriptor_for(root: Path, derived: dict[str, bytes] | None = None) -> dict[
     tables += [(name, spec[2]) for name, spec in _derived_tables().items()]
     resources_ = []
     for name, description in tables:
-        data = derived.get(name) or (root / "dataset" / f"{name}.csv").read_bytes()
+        data = derived.get(name) or read_package_file(root, f"dataset/{name}.csv")
         resources_.append(
             {
                 "name": name,
@@ -117,8 +156,7 @@ def generated_files(root: Path) -> dict[Path, bytes]:
     for name, (model, key, _) in _derived_tables().items():
         files[root / "schema" / f"{name}.json"] = dump_json(schema_of(model, key))
     problems: list[Problem] = []
-    text = (root / "dataset" / "figures.csv").read_text(encoding="utf-8")
-    figures = read_table("figures", text, problems).models.values()
+    figures = read_table("figures", _text(root, "dataset/figures.csv"), problems).models.values()
     derived = {"estimates": estimates_csv(f for f in figures if isinstance(f, Figure))}
     files[root / "dataset" / "estimates.csv"] = derived["estimates"]
     files[root / DESCRIPTOR] = dump_json(descriptor_for(root, derived))
@@ -133,8 +171,8 @@ def generated_files(root: Path) -> dict[Path, bytes]:
     if readme.is_file():  # the source tree, not an installed wheel
         dictionary = data_dictionary(data=data).encode("utf-8")
         files[root / "docs" / "data-dictionary.md"] = dictionary
-
-        files[readme] = render_readme(data, readme.read_text(encoding="utf-8")).encode("utf-8")
+        text = read_package_file(root, "README.md", MAX_DESCRIPTOR_BYTES).decode("utf-8")
+        files[readme] = render_readme(data, text).encode("utf-8")
     return files
 
 
@@ -143,15 +181,38 @@ def _dataset_from_csvs(root: Path) -> Dataset:
     problems: list[Problem] = []
     tables: dict[str, Any] = {}
     for name in TABLES:
-        text = (root / "dataset" / f"{name}.csv").read_text(encoding="utf-8")
+        text = _text(root, f"dataset/{name}.csv")
         tables[name] = tuple(read_table(name, text, problems).models.values())
     return Dataset(**tables)
 
 
 def drifted(root: Path) -> list[Path]:
-    """Generated files whose content on disk differs from what ``zhusan schema`` would write."""
+    """Generated files whose content on disk differs from what ``zhusan schema`` would write.
+
+    Each is read with ``read_package_file``'s limits, and no further than its expected size.
+    """
     out = []
     for path, data in generated_files(root).items():
-        if not path.is_file() or path.read_bytes() != data:
+        if not path.is_file():
+            out.append(path)
+            continue
+        relative = path.relative_to(root).as_posix()
+        if read_package_file(root, relative, len(data) + 1) != data:
             out.append(path)
     return out
+
+
+def write_generated(root: Path, files: dict[Path, bytes]) -> None:
+    """Write each generated file, each through a temporary file renamed over it.
+
+    UnusableInput, before anything is written, when a file's folder leads out of ``root`` (a
+    symbolic link in a package from elsewhere).
+    """
+    base = root.resolve()
+    for path in files:
+        if not path.parent.resolve().is_relative_to(base):
+            raise UnusableInput(
+                f"{printable(path)}: its folder leads outside the package folder: nothing written"
+            )
+    for path, data in files.items():
+        write_atomic(path, data)

@@ -47,6 +47,15 @@ class LineRun:
         return max(longest, self._run)
 
 
+def longest_line(data: bytes) -> int:
+    """The longest run of bytes without a line break in ``data``."""
+    lines, longest = LineRun(), 0
+    view = memoryview(data)
+    for at in range(0, len(data), MAX_RECORD):
+        longest = max(longest, lines.feed(view[at : at + MAX_RECORD]))
+    return longest
+
+
 def too_long(path: Path, table: str) -> Problem | None:
     """A problem when the file has a run of more than ``MAX_RECORD`` bytes without a line break.
 
