@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,16 +25,18 @@ from zhusan.api import (
     site,
     validate,
 )
-from zhusan.build.package import drifted, generated_files
+from zhusan.build.package import drifted, generated_files, write_generated
 from zhusan.checks.diff import diff_summary
 from zhusan.checks.package import InvalidPackage
+from zhusan.files.console import json_text, session
 from zhusan.files.descriptor import DESCRIPTOR, UnusableInput, bundled_root, is_installed, version
-from zhusan.files.output import write_atomic
+from zhusan.files.output import OutputError
 from zhusan.files.remote import MAX_REMOTE_BYTES
 from zhusan.model.dataset import Dataset
 from zhusan.model.errors import CODES
 from zhusan.model.fields import SourceKind
 from zhusan.model.report import MAX_PER_CODE
+from zhusan.model.text import printable
 from zhusan.outputs.export import FORMATS
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -79,7 +79,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if tty:
         sys.stderr.write("\r" + " " * 72 + "\r")
     if args.json:
-        print(json.dumps(report.to_dict(args.limit_errors), indent=2, ensure_ascii=False))
+        print(json_text(report.to_dict(args.limit_errors)))
     else:
         print(report.summary(args.limit_errors))
     if report.exit_code == EXIT_UNUSABLE:  # a partial package: say so where errors go
@@ -92,7 +92,7 @@ def _cmd_conflicts(args: argparse.Namespace) -> int:
     found = conflicts(_default_path(args.path))
     unexplained = sum(c["explanation"] is None for c in found)
     if args.json:
-        print(json.dumps(found, indent=2, ensure_ascii=False))
+        print(json_text(found))
         return EXIT_INVALID if unexplained else EXIT_VALID
     print(f"{len(found)} findings, {unexplained} unexplained")
     current = None
@@ -100,11 +100,10 @@ def _cmd_conflicts(args: argparse.Namespace) -> int:
         if c["topic"] != current:
             current = c["topic"]
             print(f"\n== {current}")
-        print(f"- [{c['finding_id']}] {c['message']}")
+        print(printable(f"- [{c['finding_id']}] {c['message']}"))
         e = c["explanation"]
-        print(
-            "  UNEXPLAINED" if e is None else f"  {e['kind']} ({e['discrepancy_id']}): {e['text']}"
-        )
+        text = "UNEXPLAINED" if e is None else f"{e['kind']} ({e['discrepancy_id']}): {e['text']}"
+        print("  " + printable(text))
     return EXIT_INVALID if unexplained else EXIT_VALID
 
 
@@ -112,7 +111,8 @@ def _output_folder(out: str, what: str) -> Path | None:
     """``--out`` as a folder; None (after one line on stderr) when it is a file."""
     target = Path(out)
     if target.exists() and not target.is_dir():
-        print(f"zhusan: cannot {what}: {target} is a file, not a folder", file=sys.stderr)
+        message = f"zhusan: cannot {what}: {target} is a file, not a folder"
+        print(printable(message), file=sys.stderr)
         return None
     return target
 
@@ -139,13 +139,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
     try:
         written = export(args.format, target, data)
     except (ValueError, ImportError) as exc:
-        print(f"zhusan: cannot export: {exc}", file=sys.stderr)
+        print(f"zhusan: cannot export: {printable(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE
     except OSError as exc:
-        print(f"zhusan: cannot export into {target}: {exc.strerror or exc}", file=sys.stderr)
+        message = f"zhusan: cannot export into {target}: {exc.strerror or exc}"
+        print(printable(message), file=sys.stderr)
         return EXIT_UNUSABLE
     for path in written:
-        print(path)
+        print(printable(path))
     return EXIT_VALID
 
 
@@ -160,19 +161,20 @@ def _cmd_site(args: argparse.Namespace) -> int:
     try:
         written = site(target, path, args.release, data)
     except FileExistsError as exc:
-        print(f"zhusan: cannot write the site: {exc}", file=sys.stderr)
+        print(f"zhusan: cannot write the site: {printable(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE
     except OSError as exc:
         why = exc.strerror or exc
-        print(f"zhusan: cannot write the site into {target}: {why}", file=sys.stderr)
+        print(printable(f"zhusan: cannot write the site into {target}: {why}"), file=sys.stderr)
         return EXIT_UNUSABLE
-    print(f"wrote {len(written)} files; open {target / 'index.html'}")
+    print(printable(f"wrote {len(written)} files; open {target / 'index.html'}"))
     return EXIT_VALID
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
     written = init(args.dir, args.name, args.title, args.description)
-    print(f"wrote a new package in {args.dir} ({len(written)} files); next: zhusan add-source")
+    message = f"wrote a new package in {args.dir} ({len(written)} files); next: zhusan add-source"
+    print(printable(message))
     return EXIT_VALID
 
 
@@ -182,7 +184,8 @@ def _cmd_add_source(args: argparse.Namespace) -> int:
         for k in ("title", "kind", "published", "url", "publisher", "authors", "language")
     }
     added = add_source(args.dir, args.file, args.id, interest_note=args.interest, **cells)
-    print(f"archived {added.path} (sha256 {added.sha256[:16]}...) as sources row {added.row}")
+    message = f"archived {added.path} (sha256 {added.sha256[:16]}...) as sources row {added.row}"
+    print(printable(message))
     if added.to_fill:
         print(
             f"zhusan: fill {', '.join(added.to_fill)} in sources row {added.row} before validating",
@@ -194,7 +197,7 @@ def _cmd_add_source(args: argparse.Namespace) -> int:
 def _cmd_refresh(args: argparse.Namespace) -> int:
     done = refresh(args.path or ".")
     for source in done.filled:
-        print(f"filled the sha256 of {source}")
+        print(printable(f"filled the sha256 of {source}"))
     print(f"refreshed: {len(done.written)} files rewritten")
     return EXIT_VALID
 
@@ -209,22 +212,21 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     if args.check:
         stale = drifted(root)
         for path in stale:
-            print(f"{path}: differs from what `zhusan schema` would write")
+            print(printable(f"{path}: differs from what `zhusan schema` would write"))
         if stale:
             return EXIT_INVALID
-        print(f"up to date: {len(generated_files(root))} generated files under {root}")
+        print(printable(f"up to date: {len(generated_files(root))} generated files under {root}"))
         return EXIT_VALID
     files = generated_files(root)
-    for path, data in files.items():
-        write_atomic(path, data)
-    print(f"wrote {len(files)} files under {root}")
+    write_generated(root, files)
+    print(printable(f"wrote {len(files)} files under {root}"))
     return EXIT_VALID
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
     result = diff(args.old, args.new)
     if args.json:
-        print(json.dumps(result, indent=2, ensure_ascii=False))
+        print(json_text(result))
     else:
         print(diff_summary(result), end="")
     return EXIT_VALID if result["identical"] else EXIT_INVALID
@@ -234,10 +236,10 @@ def _cmd_release(args: argparse.Namespace) -> int:
     try:
         written = release(Path(args.out), args.path, args.date)
     except ImportError as exc:
-        print(f"zhusan: cannot release: {exc}", file=sys.stderr)
+        print(f"zhusan: cannot release: {printable(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE
     for path in written:
-        print(path)
+        print(printable(path))
     return EXIT_VALID
 
 
@@ -465,23 +467,41 @@ def _authoring(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    Whatever the input, the code is 0, 1 or 2 with one line on stderr; 3 only for a bug. A
+    closed pipe does not change it; Ctrl-C stops with 130 (``files.console.session``).
+    """
     args = build_parser().parse_args(argv)
+    with session():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         code: int = args.func(args)
     except InvalidPackage as exc:
-        print(f"zhusan: invalid package: {exc} (run `zhusan validate` for all)", file=sys.stderr)
+        print(
+            f"zhusan: invalid package: {printable(exc)} (run `zhusan validate` for all)",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     except UnusableInput as exc:
-        print(f"zhusan: unusable input: {exc}", file=sys.stderr)
+        print(f"zhusan: unusable input: {printable(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE
-    except KeyboardInterrupt:
+    except OutputError as exc:
+        print(f"zhusan: {printable(exc)}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:  # off the main thread only: session() handles Ctrl-C there
+        print("zhusan: interrupted (Ctrl-C)", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # output piped into a command that stopped reading (| head)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_VALID
+    except OSError as exc:  # the system refused a read or a write: not a bug of zhusan
+        where = f"{exc.filename}: " if exc.filename else ""
+        why = exc.strerror or exc
+        print(printable(f"zhusan: cannot read or write {where}{why}"), file=sys.stderr)
+        return EXIT_UNUSABLE
     except Exception as exc:
-        print(f"zhusan: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"zhusan: internal error: {type(exc).__name__}: {printable(exc)}", file=sys.stderr)
         return EXIT_INTERNAL
     return code
 

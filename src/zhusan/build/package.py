@@ -15,22 +15,56 @@ from zhusan.build.dictionary import data_dictionary
 from zhusan.engines.reference import read_table
 from zhusan.files.descriptor import (
     DESCRIPTOR,
+    MAX_DESCRIPTOR_BYTES,
     UnusableInput,
     dump_json,
     read_descriptor,
     version,
 )
+from zhusan.files.lines import MAX_RECORD, longest_line
+from zhusan.files.output import write_atomic
+from zhusan.files.paths import read_limited
 from zhusan.model.cells import read_csv
 from zhusan.model.dataset import Dataset
 from zhusan.model.published import DERIVED, PUBLISHED, table_csv
 from zhusan.model.report import Problem, report_schema
 from zhusan.model.tables import TABLES, Figure
 from zhusan.model.tableschema import table_schema
+from zhusan.model.text import printable
 from zhusan.outputs.export import json_files
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 #: What a descriptor says that the package's files and the models give: rewritten on refresh.
 DERIVED_KEYS = ("sources", "resources")
+
+
+#: The largest table ``zhusan schema`` reads (it holds every row of a table in memory).
+MAX_TABLE_BYTES = 256 << 20
+
+
+def read_package_file(root: Path, relative: str, limit: int = MAX_TABLE_BYTES) -> bytes:
+    """A file of the package under ``root``, read with the limits ``validate`` applies.
+
+    Refused (UnusableInput, exit 2) when it is reached through a link out of the folder, is a
+    hard link or not a regular file (``files.links.unsafe``), is over ``limit`` bytes, or, for a
+    CSV, has a line longer than ``MAX_RECORD``. ``schema --check`` never reads ``/dev/zero``.
+    """
+    path = root / relative
+    data = read_limited(root, path, limit)
+    if relative.endswith(".csv") and longest_line(data) > MAX_RECORD:
+        raise UnusableInput(
+            f"{printable(path)}: a line is longer than {MAX_RECORD} bytes: refused unread"
+        )
+    return data
+
+
+def _text(root: Path, relative: str) -> str:
+    try:
+        return read_package_file(root, relative).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnusableInput(
+            f"{printable(root / relative)}: not UTF-8 (run `zhusan validate` to find where)"
+        ) from None
 
 
 def require_tables(root: Path) -> None:
@@ -106,7 +140,7 @@ def descriptor_for(
     }
     resources_ = []
     for name in table_descriptions():
-        data = derived.get(name) or (root / "dataset" / f"{name}.csv").read_bytes()
+        data = derived.get(name) or read_package_file(root, f"dataset/{name}.csv")
         entry = resource_entry(name, data)
         if "licenses" in kept.get(name, {}):
             entry["licenses"] = kept[name]["licenses"]
@@ -115,7 +149,7 @@ def descriptor_for(
     meta.setdefault("$schema", PACKAGE_PROFILE)
     if release is not None:
         meta["version"] = release
-    sources = sources_metadata((root / "dataset" / "sources.csv").read_bytes())
+    sources = sources_metadata(read_package_file(root, "dataset/sources.csv"))
     return {**meta, "sources": sources, "resources": resources_}
 
 
@@ -153,7 +187,9 @@ def generated_files(root: Path) -> dict[Path, bytes]:
         files[root / "docs" / "data-dictionary.md"] = dictionary
 
         for doc in [readme, *sorted((root / "docs").glob("*.md"))]:
-            text = doc.read_text(encoding="utf-8")
+            text = read_package_file(root, str(doc.relative_to(root)), MAX_DESCRIPTOR_BYTES).decode(
+                "utf-8"
+            )
             if BLOCK.search(text):
                 files[doc] = render_blocks(data, text).encode("utf-8")
         files[root / CFF_FILE] = citation_cff(descriptor).encode("utf-8")
@@ -165,15 +201,38 @@ def _dataset_from_csvs(root: Path) -> Dataset:
     problems: list[Problem] = []
     tables: dict[str, Any] = {}
     for name in TABLES:
-        text = (root / "dataset" / f"{name}.csv").read_text(encoding="utf-8")
+        text = _text(root, f"dataset/{name}.csv")
         tables[name] = tuple(read_table(name, text, problems).models.values())
     return Dataset(**tables)
 
 
 def drifted(root: Path) -> list[Path]:
-    """Generated files whose content on disk differs from what ``zhusan schema`` would write."""
+    """Generated files whose content on disk differs from what ``zhusan schema`` would write.
+
+    Each is read with ``read_package_file``'s limits, and no further than its expected size.
+    """
     out = []
     for path, data in generated_files(root).items():
-        if not path.is_file() or path.read_bytes() != data:
+        if not path.is_file():
+            out.append(path)
+            continue
+        relative = path.relative_to(root).as_posix()
+        if read_package_file(root, relative, len(data) + 1) != data:
             out.append(path)
     return out
+
+
+def write_generated(root: Path, files: dict[Path, bytes]) -> None:
+    """Write each generated file, each through a temporary file renamed over it.
+
+    UnusableInput, before anything is written, when a file's folder leads out of ``root`` (a
+    symbolic link in a package from elsewhere).
+    """
+    base = root.resolve()
+    for path in files:
+        if not path.parent.resolve().is_relative_to(base):
+            raise UnusableInput(
+                f"{printable(path)}: its folder leads outside the package folder: nothing written"
+            )
+    for path, data in files.items():
+        write_atomic(path, data)

@@ -105,6 +105,7 @@ class Figure(Row):
     value: float | None = Field(
         None,
         ge=0,
+        allow_inf_nan=False,
         description="The number the words denote ('two dozen': 24, 'half' in percent: 50); "
         "empty for vague plurals ('dozens'). Where it rightly differs from what stated reads, "
         "the note says why ('" + VALUE_NOTE + " ...').",
@@ -112,10 +113,10 @@ class Figure(Row):
     unit: Unit = Field(description="What the number counts or measures in.")
     qualifier: Qualifier = Field(description="The hedge the source puts on the number.")
     lower: float | None = Field(
-        None, description="Lower end of the implied interval (empty: none)."
+        None, allow_inf_nan=False, description="Lower end of the implied interval (empty: none)."
     )
     upper: float | None = Field(
-        None, description="Upper end of the implied interval (empty: none)."
+        None, allow_inf_nan=False, description="Upper end of the implied interval (empty: none)."
     )
     bounds: Bounds = Field(description="Whether lower and upper are included: [] [) (] ().")
     measure: Slug = Field(

@@ -1,11 +1,14 @@
 """Exports of a loaded package to JSON, JSON Lines, Parquet, SQLite and Excel, and back.
 
 ``export(data, fmt, out)`` writes every table of ``PUBLISHED`` (the generated ``estimates`` and
-``figures_flat`` included) into the folder ``out``. Files are written into a temporary folder
-next to ``out`` and moved into place only when every one of them has been written, so a failed
-export leaves ``out`` as it was. ``read_back(fmt, out)`` reads an export with that format's own
-tools into the rows ``model_dump(mode="json")`` gives, so a round trip can be compared with the
-models.
+``figures_flat`` included) into the folder ``out``. The files are written into a new folder next
+to ``out``, which then takes its place in one rename (``files.output.write_folder``): a failed,
+interrupted or killed export leaves ``out`` as it was, and a finished one leaves exactly the new
+files. ``out`` must be new, empty or an earlier export (its manifest ``.zhusan-export`` lists what
+it holds): a folder holding other files is refused, never emptied. Two exports into one folder
+run one after the other (a lock file). ``read_back(fmt, out)`` reads an export with that
+format's own tools into the rows ``model_dump(mode="json")`` gives, so a round trip can be
+compared with the models.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import functools
 import json
 import os
 import re
-import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from zhusan.files.output import staging_folder
+from zhusan.files.descriptor import version
+from zhusan.files.output import write_folder
 from zhusan.files.zips import ZIP_EPOCH, rewrite_zip
 from zhusan.model.published import PUBLISHED, table_spec
 from zhusan.outputs.columns import Column, optional_import, table_columns, table_rows
@@ -41,8 +44,16 @@ MIN_WIDTH, MAX_WIDTH = 8, 60
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: The manifest of an export folder: the files it holds, so that a re-export replaces only them.
+MARKER = ".zhusan-export"
+
+
+class NotExportable(ValueError):
+    """A value the format cannot hold as it is (a control character in a spreadsheet cell)."""
+
+
 def _dump(obj: Any) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
 
 
 def _model_schema(model: type[BaseModel]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -138,7 +149,10 @@ def _write_json(data: Dataset, folder: Path) -> list[str]:
 
 def _write_jsonl(data: Dataset, folder: Path) -> list[str]:
     for name in PUBLISHED:
-        lines = (json.dumps(row, ensure_ascii=False) + "\n" for row in table_rows(data, name))
+        lines = (
+            json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n"
+            for row in table_rows(data, name)
+        )
         (folder / f"{name}.jsonl").write_text("".join(lines), encoding="utf-8")
     return [f"{name}.jsonl" for name in PUBLISHED]
 
@@ -188,9 +202,23 @@ def needs_quote_prefix(cell: str) -> bool:
     return cell.startswith((*_FORMULA_STARTS, "'"))
 
 
-def _xlsx_cell(value: Any) -> Any:
+#: Characters a spreadsheet cell cannot hold (XML 1.0 has no NUL, and OOXML no other C0 control
+#: but tab, line feed and carriage return); openpyxl refuses them.
+_NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xlsx_cell(value: Any, table: str, row: int, field: str) -> Any:
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(value) if value else None
+        value = LIST_SEPARATOR.join(value) if value else None
+    if not isinstance(value, str):
+        return value
+    bad = _NOT_IN_XLSX.search(value)
+    if bad:
+        raise NotExportable(
+            f"dataset/{table}.csv row {row} field {field} holds the control character "
+            f"U+{ord(bad.group()):04X}, which a spreadsheet cell cannot hold; export json, "
+            "jsonl, parquet or sqlite instead"
+        )
     return value
 
 
@@ -238,7 +266,10 @@ def write_xlsx(data: Dataset, folder: Path, when: datetime = ZIP_EPOCH) -> list[
         sheet = book.create_sheet(title=name)
         cols = table_columns(name)
         sheet.append([c.name for c in cols])
-        rows = [[_xlsx_cell(row[c.name]) for c in cols] for row in table_rows(data, name)]
+        rows = [
+            [_xlsx_cell(row[c.name], name, number, c.name) for c in cols]
+            for number, row in enumerate(table_rows(data, name), start=2)
+        ]
         for values in rows:
             sheet.append(values)
             for cell, value in zip(sheet[sheet.max_row], values, strict=True):
@@ -269,28 +300,21 @@ def export(
 ) -> list[Path]:
     """Write every table of ``data`` in format ``fmt`` into the folder ``out``; the files written.
 
-    ``fmt`` is one of ``FORMATS``. Nothing in ``out`` changes unless every file was written: on
-    any error the temporary folder is removed and the error raised (ValueError for an unknown
-    format, ImportError when the format's library is missing). ``when`` dates the xlsx file
-    (its document properties and zip entries), so the same data gives the same bytes.
+    ``fmt`` is one of ``FORMATS``. Nothing in ``out`` changes unless every file was written,
+    and then ``out`` holds exactly the new files (one rename, ``files.output.write_folder``).
+    Raises ValueError for an unknown format or a value the format cannot hold
+    (``NotExportable``), ImportError when the format's library is missing, and
+    ``files.output.OutputError`` when ``out`` cannot be written (a file, a folder of other
+    files, no space left, no permission). ``when`` dates the xlsx file (its document
+    properties and zip entries), so the same data gives the same bytes.
     """
     writer = _WRITERS.get(fmt)
     if writer is None:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt == "xlsx":
         writer = functools.partial(write_xlsx, when=when)
-    target = Path(out)
-    staging = staging_folder(target)
-    try:
-        names = writer(data, staging)
-        if not target.exists():
-            staging.rename(target)
-        else:
-            for name in names:
-                os.replace(staging / name, target / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [target / name for name in names]
+    title = f"# zhusan-data {version()}: files of `zhusan export {fmt}`; no other file belongs here"
+    return write_folder(out, lambda folder: writer(data, folder), MARKER, title)
 
 
 def _typed(value: Any, col: Column) -> Any:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -22,14 +21,16 @@ from typing import Any
 from zhusan.build.citation import CFF_FILE, citation_cff, citation_text, read_citation
 from zhusan.build.release import SUMS_FILE, read_sums
 from zhusan.checks.conflicts import conflict_list
-from zhusan.files.descriptor import DESCRIPTOR, UnusableInput, read_descriptor, version
-from zhusan.files.output import staging_folder, swap_in
+from zhusan.files.descriptor import DESCRIPTOR, UnusableInput, is_bundled, read_descriptor, version
+from zhusan.files.output import write_folder
+from zhusan.files.seeds import read_seed
 from zhusan.model.dataset import Dataset
 from zhusan.model.estimates import estimates
 from zhusan.model.published import PUBLISHED, rows_of
 from zhusan.model.tables import Figure, Source
 from zhusan.site.chart import CHARTS, NARROW, WIDE, svg
 from zhusan.site.text import (
+    MAX_MARKS,
     counted,
     esc,
     interests,
@@ -37,6 +38,7 @@ from zhusan.site.text import (
     iv_text,
     marked,
     num,
+    occurrences,
     spans,
     what,
     when,
@@ -269,16 +271,20 @@ def _figures(data: Dataset) -> str:
 
 def _source(s: Source, data: Dataset, root: Path, names: dict[str, str]) -> str:
     figs = [f for f in data.figures if f.source_id == s.source_id]
-    try:
-        text = (root / s.path).read_bytes().decode("utf-8", errors="replace")
-    except OSError:
-        text = ""
+    seed = read_seed(root, s.path, is_bundled(root))
+    text = "" if isinstance(seed, tuple) else seed.decode("utf-8", errors="replace")
     marks = spans(text, figs)
     found = {sp.figure.figure_id for sp in marks}
     missing = ' <span class="badge missing">quote not found</span>'
+    times = occurrences(text, figs)
+
+    def more(f: Figure) -> str:
+        n = times[f.figure_id]
+        return f" (marked at its first {MAX_MARKS} of {n:,} places)" if n > MAX_MARKS else ""
+
     items = "".join(
         f'<li><a href="#{esc(f.figure_id)}">{esc(f.figure_id)}</a>: <strong>{esc(words(f))}'
-        f"</strong> {esc(what(f))}{'' if f.figure_id in found else missing}</li>"
+        f"</strong> {esc(what(f))}{'' if f.figure_id in found else missing}{more(f)}</li>"
         for f in figs
     )
     published = f"{s.published or 'undated'} ({s.published_basis})"
@@ -412,7 +418,6 @@ def build_site(
         files[f"{DOWNLOADS}/{name}"] = content
     for asset in ASSETS:
         files[f"assets/{asset}"] = _asset(asset).encode("utf-8")
-    files[MARKER] = f"zhusan-data {version()}\n".encode()
     return files
 
 
@@ -433,20 +438,19 @@ def write_site(
     ``about`` is the package's datapackage.json and ``release`` a release folder whose files
     the site offers on a Downloads page (see ``build_site``).
 
-    The files go into a staging folder next to ``out``, which then takes its place, so on any
-    error ``out`` is as it was. An existing ``out`` is replaced only when it is empty or a site
-    written here before (it holds ``.zhusan-site``); otherwise FileExistsError. Returns the files.
+    The files go into a staging folder next to ``out``, which then takes its place in one
+    rename (``files.output.write_folder``), so on any error, interrupt or kill ``out`` is as it
+    was, and after success it holds exactly the new site. An existing ``out`` is replaced only
+    when it is empty or a site written here before, holding nothing but the files its manifest
+    ``.zhusan-site`` lists; otherwise ``ForeignFiles`` (a FileExistsError): no file zhusan did not
+    write is ever deleted. Returns the files written.
     """
-    target = Path(out)
-    ours = (target / MARKER).is_file()
-    if target.exists() and not ours and (not target.is_dir() or any(target.iterdir())):
-        raise FileExistsError(f"{target} exists and is not a site written by zhusan")
     files = build_site(data, root, about, release)
-    staging = staging_folder(target)
-    try:
+
+    def write(staging: Path) -> list[str]:
         for name, content in files.items():
             _write_file(staging / name, content)
-        swap_in(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [target / name for name in files]
+        return list(files)
+
+    title = f"# zhusan-data {version()}: files of `zhusan report`; no other file belongs here"
+    return write_folder(out, write, MARKER, title)

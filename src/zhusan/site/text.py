@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import math
 import re
 from dataclasses import dataclass
 from html import escape
@@ -79,8 +80,10 @@ def esc(value: object) -> str:
 
 
 def num(v: float | None) -> str:
-    """A bound as text: ``1,200``, ``2.5``, or ``∞`` for none."""
-    return "∞" if v is None else f"{v:,.0f}" if v == int(v) else f"{v:,g}"
+    """A bound as text: ``1,200``, ``2.5``, or ``∞`` for none (or a bound past the floats)."""
+    if v is None or not math.isfinite(v):
+        return "-∞" if v is not None and v < 0 else "∞"
+    return f"{v:,.0f}" if v == int(v) else f"{v:,g}"
 
 
 def iv_text(f: Figure) -> str:
@@ -128,16 +131,32 @@ class Span:
     first: bool  # the quote's first occurrence carries the figure's id
 
 
+#: Places of one quote marked in a document; a quote found more often is marked at its first
+#: ``MAX_MARKS`` places only (the source page says how many there are), so a document that
+#: repeats a quote a million times makes a page of its size, not a million tags.
+MAX_MARKS = 20
+
+
+def occurrences(text: str, figs: list[Figure]) -> dict[str, int]:
+    """How many times each figure's quote is in ``text`` (whitespace collapsed), by figure id."""
+    flat = collapse(text)
+    return {f.figure_id: flat.count(q) if (q := collapse(f.quote)) else 0 for f in figs}
+
+
 def spans(text: str, figs: list[Figure]) -> list[Span]:
-    """Where each figure's quote (and its stated number) is in ``text``, whitespace collapsed."""
+    """Where each figure's quote (and its stated number) is in ``text``, whitespace collapsed.
+
+    At most ``MAX_MARKS`` places of each quote.
+    """
     flat, where = collapsed(text)
     out: list[Span] = []
     for f in figs:
         quote, stated = collapse(f.quote), collapse(f.stated)
         pattern = re.escape(stated)
         number = re.search(rf"(?<!\w){pattern}(?!\w)", quote) or re.search(pattern, quote)
-        at, first = (flat.find(quote) if quote else -1), True
-        while at >= 0:
+        at, first, marks = (flat.find(quote) if quote else -1), True, 0
+        while at >= 0 and marks < MAX_MARKS:
+            marks += 1
             out.append(Span(where[at], where[at + len(quote) - 1] + 1, 0, f, first))
             if number and stated:
                 a = at + number.start()
