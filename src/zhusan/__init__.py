@@ -13,9 +13,11 @@ from zhusan.model.estimates import Estimate
 from zhusan.model.report import Problem, Report
 from zhusan.model.tables import (
     TABLES,
+    Definition,
     Discrepancy,
     Event,
     Figure,
+    FigureLink,
     Mention,
     Organization,
     Person,
@@ -31,10 +33,12 @@ __version__ = version()
 __all__ = [
     "TABLES",
     "Dataset",
+    "Definition",
     "Discrepancy",
     "Estimate",
     "Event",
     "Figure",
+    "FigureLink",
     "InvalidPackage",
     "Mention",
     "Organization",

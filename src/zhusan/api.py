@@ -66,8 +66,14 @@ def conflicts(path: PathArg | Dataset = None) -> list[dict[str, Any]]:
 
 
 def estimates(path: PathArg | Dataset = None) -> list[Estimate]:
-    """For each count of people and each year, the low-high envelope across sources."""
-    return _estimates((path if isinstance(path, Dataset) else load(path)).figures)
+    """For each count of people and each time, the range of each source's latest figure.
+
+    Rows of the same thing are linked in time order (``previous_estimate_id``: growth), each
+    row's range is disagreement at one time, and the range from independent sources only is
+    given beside it.
+    """
+    data = path if isinstance(path, Dataset) else load(path)
+    return _estimates(data.figures, data.sources)
 
 
 def site(out: str | os.PathLike[str], path: PathArg = None) -> list[Path]:

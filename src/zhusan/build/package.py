@@ -16,7 +16,7 @@ from zhusan.model.cells import read_csv
 from zhusan.model.dataset import Dataset
 from zhusan.model.estimates import Estimate, estimates_csv
 from zhusan.model.report import Problem, report_schema
-from zhusan.model.tables import TABLES, Figure
+from zhusan.model.tables import TABLES, Figure, Source
 from zhusan.model.tableschema import schema_of, table_schema
 from zhusan.outputs.export import json_files
 
@@ -46,8 +46,9 @@ def _derived_tables() -> dict[str, tuple[type[BaseModel], str, str]]:
         "estimates": (
             Estimate,
             "estimate_id",
-            "Generated: per thing counted and year, the low-high envelope of what the sources "
-            "say (zhusan schema).",
+            "Generated: per thing counted (by legal stage for the justice system) and time, the "
+            "range of each source's latest figure, linked in time order, and the range from "
+            "independent sources only (zhusan schema).",
         )
     }
 
@@ -117,9 +118,18 @@ def generated_files(root: Path) -> dict[Path, bytes]:
     for name, (model, key, _) in _derived_tables().items():
         files[root / "schema" / f"{name}.json"] = dump_json(schema_of(model, key))
     problems: list[Problem] = []
-    text = (root / "dataset" / "figures.csv").read_text(encoding="utf-8")
-    figures = read_table("figures", text, problems).models.values()
-    derived = {"estimates": estimates_csv(f for f in figures if isinstance(f, Figure))}
+    models = {
+        name: read_table(
+            name, (root / "dataset" / f"{name}.csv").read_text(encoding="utf-8"), problems
+        ).models.values()
+        for name in ("figures", "sources")
+    }
+    derived = {
+        "estimates": estimates_csv(
+            (f for f in models["figures"] if isinstance(f, Figure)),
+            (s for s in models["sources"] if isinstance(s, Source)),
+        )
+    }
     files[root / "dataset" / "estimates.csv"] = derived["estimates"]
     files[root / DESCRIPTOR] = dump_json(descriptor_for(root, derived))
 

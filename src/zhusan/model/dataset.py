@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zhusan.model.tables import (
+    Definition,
     Discrepancy,
     Event,
     Figure,
+    FigureLink,
     Mention,
     Organization,
     Person,
@@ -28,5 +30,7 @@ class Dataset:
     roles: tuple[Role, ...]
     events: tuple[Event, ...]
     figures: tuple[Figure, ...]
+    figure_links: tuple[FigureLink, ...]
+    definitions: tuple[Definition, ...]
     mentions: tuple[Mention, ...]
     discrepancies: tuple[Discrepancy, ...]

@@ -30,6 +30,8 @@ TableName = Literal[
     "roles",
     "events",
     "figures",
+    "figure_links",
+    "definitions",
     "mentions",
     "discrepancies",
 ]

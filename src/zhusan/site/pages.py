@@ -68,7 +68,7 @@ def _page(name: str, title: str, body: str) -> str:
 
 def _index(data: Dataset, found: list[dict[str, Any]], colour: dict[str, str]) -> str:
     counts = {name: len(getattr(data, name)) for name in TABLES}
-    counts["estimates"] = len(estimates(data.figures))
+    counts["estimates"] = len(estimates(data.figures, data.sources))
     tiles = "".join(f"<li><b>{n}</b>{esc(name)}</li>" for name, n in counts.items())
     cards = []
     for s in data.sources:
@@ -94,7 +94,7 @@ def _index(data: Dataset, found: list[dict[str, Any]], colour: dict[str, str]) -
 def _counts(data: Dataset, topics: set[str], colour: dict[str, str], names: dict[str, str]) -> str:
     dated = sorted({int(f.as_of[:4]) for f in data.figures if f.as_of and _charted(f)})
     years = range(dated[0], dated[-1] + 1) if dated else range(2019, 2020)
-    ranges = estimates(data.figures)
+    ranges = estimates(data.figures, data.sources)
     out = []
     for chart in CHARTS:
         figs = [f for f in data.figures if chart.shows(f)]
@@ -104,9 +104,10 @@ def _counts(data: Dataset, topics: set[str], colour: dict[str, str], names: dict
         )
         rows = [[esc(names[f.source_id]), _link(f), esc(words(f)), esc(iv_text(f)), esc(what(f)),
                  esc(when(f))] for f in figs]  # fmt: skip
-        env = [[esc(e.measure), esc(e.group), esc(e.year or "undated"),
-                f"{num(e.low)} to {num(e.high)}", esc(", ".join(e.sources))]
-               for e in ranges if e.scope == "zhusan" and e.measure in chart.measures
+        env = [[esc(e.measure or str(e.legal_stage)), esc(e.group),
+                esc(e.as_of_last or "undated"), f"{num(e.low)} to {num(e.high)}",
+                esc(", ".join(e.sources))]
+               for e in ranges if e.scope == "zhusan" and set(e.measures) & chart.measures
                and (not chart.groups or e.group in chart.groups)]  # fmt: skip
         body = (
             f'<figure class="chart-box">{svg(chart, figs, colour, years)}</figure>'
@@ -118,8 +119,9 @@ def _counts(data: Dataset, topics: set[str], colour: dict[str, str], names: dict
             f'<section id="{chart.key}"><h2>{esc(chart.title)}</h2>{body}'
             f"<details><summary>The {len(figs)} figures</summary>"
             + _table(["source", "figure", "stated", "interval", "what", "as of"], rows)
-            + "</details><details><summary>Range across sources, by year (estimates)</summary>"
-            + _table(["measure", "group", "year", "low to high", "sources"], env)
+            + "</details><details><summary>Range across sources, at each time (estimates)"
+            "</summary>"
+            + _table(["measure or legal stage", "group", "as of", "low to high", "sources"], env)
             + "</details>"
             + (
                 f'<p class="note"><a href="conflicts.html#{_slug(chart.topic)}">Discrepancies '
