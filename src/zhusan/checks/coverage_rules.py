@@ -47,7 +47,9 @@ COVERAGE_COLUMNS = (
 #: Units that count the parts an operation is divided into.
 PART_UNITS = ("rounds", "stages")
 RULES = ("parts-count", "same-total-coverage")
-_EMPTY = pl.DataFrame(schema={"finding_id": pl.String, "rule": pl.String, "ids": pl.List(pl.String)})
+_EMPTY = pl.DataFrame(
+    schema={"finding_id": pl.String, "rule": pl.String, "ids": pl.List(pl.String)}
+)
 
 
 def _prepare(raw: pl.DataFrame) -> pl.DataFrame:
@@ -72,9 +74,8 @@ def _below(a: str, b: str) -> pl.Expr:
 def _pairs(f: pl.DataFrame, on: Sequence[str]) -> pl.DataFrame:
     """Each pair of figures of two sources that agree on the ``on`` columns, once."""
     right = f.rename(lambda c: c if c in on else c + "_b")
-    return f.join(right, on=list(on)).filter(
-        (pl.col("source_id") != pl.col("source_id_b")) & (pl.col("figure_id") < pl.col("figure_id_b"))
-    )
+    other = pl.col("source_id") != pl.col("source_id_b")
+    return f.join(right, on=list(on)).filter(other & (pl.col("figure_id") < pl.col("figure_id_b")))
 
 
 def _out(df: pl.DataFrame, rule: str) -> pl.DataFrame:

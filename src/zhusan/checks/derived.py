@@ -110,9 +110,10 @@ def check_derived(pkg: Package) -> Iterator[Problem]:
         return
     slots = (
         derived.select(
-            "figure_id", i=pl.col("derived_from").str.split(LIST_DELIMITER).list.eval(
-                pl.struct(pos=pl.int_range(pl.len()), ref=pl.element())
-            )
+            "figure_id",
+            i=pl.col("derived_from")
+            .str.split(LIST_DELIMITER)
+            .list.eval(pl.struct(pos=pl.int_range(pl.len()), ref=pl.element())),
         )
         .explode("i")
         .unnest("i")

@@ -56,7 +56,9 @@ class Estimate(BaseModel):
     group: Group = Field(description="Who is counted (figures.group).")
     scope: Slug = Field(description="Population or operation (figures.scope).")
     year: str | None = Field(
-        None, pattern=r"^[0-9]{4}$", description="Period: the year of the figures' as_of; empty: undated."
+        None,
+        pattern=r"^[0-9]{4}$",
+        description="Period: the year of the figures' as_of; empty: undated.",
     )
     as_of_first: PartialDate | None = Field(
         None, description="Earliest as_of of the figures in the range (empty: undated)."
@@ -184,7 +186,7 @@ def _latest(found: list[_Snap]) -> tuple[list[_Snap], list[str]]:
         if s.figure.value is None and s.figure.source_id in precise
     ]
     kept = [s for s in found if s.figure.value is not None or s.figure.source_id not in precise]
-    last = defaultdict(str)
+    last: dict[str, str] = defaultdict(str)
     for s in kept:
         last[s.figure.source_id] = max(last[s.figure.source_id], s.last)
     latest = [s for s in kept if s.last == last[s.figure.source_id]]
@@ -243,9 +245,9 @@ def estimates(figures: Iterable[Figure], sources: Iterable[Source] = ()) -> list
                 Estimate(
                     estimate_id=estimate_id,
                     measure=name if pooled == "measure" else None,
-                    legal_stage=name if pooled == "legal_stage" else None,  # type: ignore[arg-type]
+                    legal_stage=name if pooled == "legal_stage" else None,
                     measures=list(dict.fromkeys(s.figure.measure for s in members)),
-                    group=group,  # type: ignore[arg-type]
+                    group=group,
                     scope=scope,
                     year=year or None,
                     as_of_first=min(members, key=lambda s: s.first).figure.as_of if year else None,

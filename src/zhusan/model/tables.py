@@ -131,8 +131,7 @@ class Source(Row):
         RowRule(
             "earliest-not-after-latest",
             StartsAfter("published_earliest", "published_latest"),
-            "published_earliest {published_earliest} is after published_latest "
-            "{published_latest}",
+            "published_earliest {published_earliest} is after published_latest {published_latest}",
         ),
         RowRule(
             "published-not-before-earliest",
