@@ -23,7 +23,7 @@ from zhusan.model.dataset import Dataset
 from zhusan.model.estimates import estimates
 from zhusan.model.tables import TABLES, Figure, Source
 from zhusan.site.chart import CHARTS, svg
-from zhusan.site.text import esc, iv_text, marked, num, spans, what, when, words
+from zhusan.site.text import esc, iv_text, marked, num, spans, what, when, whose, words
 
 ASSETS = ("site.css", "site.js", "favicon.svg")
 #: Marks a folder as a site written here: only such a folder (or an empty one) is replaced.
@@ -78,6 +78,8 @@ def _index(data: Dataset, found: list[dict[str, Any]], colour: dict[str, str]) -
             "published": f"{s.published or 'undated'} ({s.published_basis})",
             "address": s.url or "none given",
             "disclosure": s.disclosure_quote or "none printed",
+            "speaks for": s.interest.replace("_", " ")
+            + (f" ({s.interest_org_id})" if s.interest_org_id else ""),
             "figures": sum(f.source_id == s.source_id for f in data.figures),
         }
         rows = "".join(f"<dt>{k}</dt><dd>{esc(v)}</dd>" for k, v in meta.items())
@@ -179,7 +181,10 @@ def _bold(f: Figure) -> str:
 
 
 def _figures(data: Dataset) -> str:
-    head = ["figure", "source", "stated", "value", "interval", "unit", "what", "as of", "quote"]
+    head = [
+        "figure", "source", "stated", "value", "interval", "unit", "what", "whose", "as of",
+        "quote",
+    ]  # fmt: skip
     th = "".join(
         f'<th{" data-type=number" if h == "value" else ""}><button type="button">{h}</button></th>'
         for h in head
@@ -188,7 +193,7 @@ def _figures(data: Dataset) -> str:
     for f in data.figures:
         value = "" if f.value is None else f"{f.value:g}"
         cells = [_link(f), esc(f.source_id), esc(words(f)), num(f.value) if value else ""]
-        cells += [esc(x) for x in (iv_text(f), f.unit, what(f), when(f))]
+        cells += [esc(x) for x in (iv_text(f), f.unit, what(f), whose(f), when(f))]
         tds = "".join(
             f'<td class="num" data-sort="{value}">{c}</td>' if i == 3 else f"<td>{c}</td>"
             for i, c in enumerate(cells)
@@ -219,7 +224,7 @@ def _source(s: Source, data: Dataset, root: Path, names: dict[str, str]) -> str:
         "by": names[s.source_id],
         "published": published + (f": {s.published_note}" if s.published_note else ""),
         "archived copy": f"{s.path} (sha256 {s.sha256[:16]}…)",
-        "interest": s.interest_note,
+        "interest": f"{s.interest.replace('_', ' ')}: {s.interest_note}",
     }
     return _fill(
         "page-source.html",
