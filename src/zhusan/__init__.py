@@ -41,9 +41,11 @@ if TYPE_CHECKING:
     from zhusan.model.report import Problem, Report
     from zhusan.model.tables import (
         TABLES,
+        Definition,
         Discrepancy,
         Event,
         Figure,
+        FigureLink,
         Mention,
         Organization,
         Person,
@@ -57,10 +59,12 @@ if TYPE_CHECKING:
 __all__ = [
     "TABLES",
     "Dataset",
+    "Definition",
     "Discrepancy",
     "Estimate",
     "Event",
     "Figure",
+    "FigureLink",
     "FlatFigure",
     "InvalidPackage",
     "Mention",
@@ -109,8 +113,8 @@ _HOME = {
     "Problem": "zhusan.model.report",
     "Report": "zhusan.model.report",
     **dict.fromkeys(
-        ("TABLES", "Discrepancy", "Event", "Figure", "Mention", "Organization", "Person",
-         "Place", "Role", "Source"),
+        ("TABLES", "Definition", "Discrepancy", "Event", "Figure", "FigureLink", "Mention",
+         "Organization", "Person", "Place", "Role", "Source"),
         "zhusan.model.tables",
     ),
     "read_back": "zhusan.outputs.export",

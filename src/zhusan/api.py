@@ -74,7 +74,10 @@ def conflicts(path: PathArg | Dataset = None) -> list[dict[str, Any]]:
 def estimates(path: PathArg | Dataset = None) -> list[Estimate]:
     """For each count of people and each year, the low-high envelope across sources.
 
-    The rows of the package's derived ``estimates`` table, which ``load`` holds to the figures.
+    Rows of the same thing are linked in time order (``previous_estimate_id``: growth), each
+    row's range is disagreement at one time, and the range from independent sources only is
+    given beside it. They are the rows of the package's derived ``estimates`` table, which
+    ``validate`` holds to the figures.
     """
     return list((path if isinstance(path, Dataset) else load(path)).estimates)
 

@@ -78,7 +78,8 @@ def _derived_inputs(figures: list[Figure], sources_csv: bytes) -> Dataset:
     return Dataset(
         sources=tuple(s for s in sources if isinstance(s, Source)),
         organizations=empty, places=empty, people=empty, roles=empty, events=empty,
-        figures=tuple(figures), mentions=empty, discrepancies=empty,
+        figures=tuple(figures), figure_links=empty, definitions=empty, mentions=empty,
+        discrepancies=empty,
     )  # fmt: skip
 
 

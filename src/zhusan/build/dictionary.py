@@ -96,7 +96,10 @@ def table_section(name: str, data: Dataset) -> str:
     lines.append(f"- Rows: {len(rows)}")
     lines.append(f"- Primary key: `{spec.primary_key}`")
     if spec.foreign_keys:
-        refs = [f"`{fk.field}` → `{fk.table}.{fk.ref}`" for fk in spec.foreign_keys]
+        refs = [
+            f"`{fk.field}` → `{fk.table}.{fk.ref}`" + (" (each item)" if fk.many else "")
+            for fk in spec.foreign_keys
+        ]
         lines.append("- Foreign keys: " + ", ".join(refs))
     else:
         lines.append("- Foreign keys: none")

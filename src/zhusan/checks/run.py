@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from zhusan.checks.cycles import check_cycles
+from zhusan.checks.derivations import check_derivations
 from zhusan.checks.findings import check_findings
 from zhusan.checks.intervals import check_intervals
 from zhusan.checks.keys import check_keys
@@ -22,6 +23,7 @@ CHECKS = (
     check_intervals,
     check_links,
     check_cycles,
+    check_derivations,
     check_findings,
 )
 

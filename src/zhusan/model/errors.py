@@ -204,6 +204,14 @@ CODES: dict[str, ErrorCode] = {
             "a circle: a -> b -> a",
         ),
         ErrorCode(
+            "derived-value",
+            "a derived figure whose value is not the arithmetic in its stated over the values of "
+            "its derived_from (or whose inputs are of another source, or hedged under an exact "
+            "result)",
+            "dataset/figures.csv row 44 field value: [derived-value] value 38 does not follow "
+            "from its inputs: 607 - 157 - 413 = 37",
+        ),
+        ErrorCode(
             "unexplained-finding",
             "a consistency finding with no discrepancies row to explain it",
             "dataset/figures.csv: [unexplained-finding] [disagreement:a-1+b-2] ...; no "

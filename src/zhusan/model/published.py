@@ -45,10 +45,11 @@ DERIVED: dict[str, Derived] = {
                 "estimates",
                 Estimate,
                 "estimate_id",
-                "Generated: per thing counted and year, the low-high envelope of what the "
-                "sources say (zhusan schema).",
+                "Generated: per thing counted (by legal stage for the justice system) and time, "
+                "the range of each source's latest figure, linked in time order, and the range "
+                "from independent sources only (zhusan schema).",
             ),
-            lambda data: estimates(data.figures),
+            lambda data: estimates(data.figures, data.sources),
         ),
         Derived(
             Table(

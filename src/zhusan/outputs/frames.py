@@ -32,6 +32,8 @@ TableName = Literal[
     "roles",
     "events",
     "figures",
+    "figure_links",
+    "definitions",
     "mentions",
     "discrepancies",
     "estimates",

@@ -62,6 +62,7 @@ def create_table_sql(table: str) -> str:
         f"FOREIGN KEY ({quote_name(fk.field)}) REFERENCES {quote_name(fk.table)} "
         f"({quote_name(fk.ref)})"
         for fk in spec.foreign_keys
+        if not fk.many  # a list column holds several references: SQL cannot declare it
     ]
     return f"CREATE TABLE {quote_name(table)} (\n  " + ",\n  ".join(lines) + "\n)"
 

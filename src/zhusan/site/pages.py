@@ -42,6 +42,7 @@ from zhusan.site.text import (
     spans,
     what,
     when,
+    whose,
     words,
 )
 
@@ -141,6 +142,8 @@ def _index(
             "published": f"{s.published or 'undated'} ({s.published_basis})",
             "address": s.url or "none given",
             "disclosure": s.disclosure_quote or "none printed",
+            "speaks for": s.interest.replace("_", " ")
+            + (f" ({s.interest_org_id})" if s.interest_org_id else ""),
             "figures": sum(f.source_id == s.source_id for f in data.figures),
         }
         rows = "".join(f"<dt>{k}</dt><dd>{esc(v)}</dd>" for k, v in meta.items())
@@ -163,7 +166,7 @@ def _index(
 def _counts(data: Dataset, topics: set[str], colour: dict[str, str], names: dict[str, str]) -> str:
     dated = sorted({int(f.as_of[:4]) for f in data.figures if f.as_of and _charted(f)})
     years = range(dated[0], dated[-1] + 1) if dated else range(2019, 2020)
-    ranges = estimates(data.figures)
+    ranges = estimates(data.figures, data.sources)
     out = []
     for chart in CHARTS:
         figs = [f for f in data.figures if chart.shows(f)]
@@ -173,9 +176,10 @@ def _counts(data: Dataset, topics: set[str], colour: dict[str, str], names: dict
         )
         rows = [[esc(names[f.source_id]), _link(f), esc(words(f)), esc(iv_text(f)), esc(what(f)),
                  esc(when(f))] for f in figs]  # fmt: skip
-        env = [[esc(e.measure), esc(e.group), esc(e.year or "undated"),
-                f"{num(e.low)} to {num(e.high)}", esc(", ".join(e.sources))]
-               for e in ranges if e.scope == "zhusan" and e.measure in chart.measures
+        env = [[esc(e.measure or str(e.legal_stage)), esc(e.group),
+                esc(e.as_of_last or "undated"), f"{num(e.low)} to {num(e.high)}",
+                esc(", ".join(e.sources))]
+               for e in ranges if e.scope == "zhusan" and set(e.measures) & chart.measures
                and (not chart.groups or e.group in chart.groups)]  # fmt: skip
         drawn = "".join(svg(chart, figs, colour, years, geo) for geo in (WIDE, NARROW))
         body = (
@@ -187,8 +191,9 @@ def _counts(data: Dataset, topics: set[str], colour: dict[str, str], names: dict
             f'<section id="{chart.key}"><h2>{esc(chart.title)}</h2>{body}'
             f"<details><summary>The {len(figs)} figures</summary>"
             + _table(["source", "figure", "stated", "interval", "what", "as of"], rows)
-            + "</details><details><summary>Range across sources, by year (estimates)</summary>"
-            + _table(["measure", "group", "year", "low to high", "sources"], env)
+            + "</details><details><summary>Range across sources, at each time (estimates)"
+            "</summary>"
+            + _table(["measure or legal stage", "group", "as of", "low to high", "sources"], env)
             + "</details>"
             + (
                 f'<p class="note"><a href="conflicts.html#{_slug(chart.topic)}">Discrepancies '
@@ -246,7 +251,10 @@ def _bold(f: Figure) -> str:
 
 
 def _figures(data: Dataset) -> str:
-    head = ["figure", "source", "stated", "value", "interval", "unit", "what", "as of", "quote"]
+    head = [
+        "figure", "source", "stated", "value", "interval", "unit", "what", "whose", "as of",
+        "quote",
+    ]  # fmt: skip
     th = "".join(
         f"<th{' data-type=number' if h in ('value', 'interval') else ''}>"
         f'<button type="button">{h}</button></th>'
@@ -256,7 +264,7 @@ def _figures(data: Dataset) -> str:
     for f in data.figures:
         value = "" if f.value is None else f"{f.value:g}"
         cells = [_link(f), esc(f.source_id), esc(words(f)), num(f.value) if value else ""]
-        cells += [esc(x) for x in (iv_text(f), f.unit, what(f), when(f))]
+        cells += [esc(x) for x in (iv_text(f), f.unit, what(f), whose(f), when(f))]
         sort = {3: value, 4: iv_sort(f)}
         tds = "".join(
             f'<td class="num" data-sort="{sort[i]}">{c}</td>' if i in sort else f"<td>{c}</td>"
@@ -292,7 +300,7 @@ def _source(s: Source, data: Dataset, root: Path, names: dict[str, str]) -> str:
         "by": names[s.source_id],
         "published": published + (f": {s.published_note}" if s.published_note else ""),
         "archived copy": f"{s.path} (sha256 {s.sha256[:16]}…)",
-        "interest": s.interest_note,
+        "interest": f"{s.interest.replace('_', ' ')}: {s.interest_note}",
     }
     return _fill(
         "page-source.html",

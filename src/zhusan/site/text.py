@@ -105,14 +105,34 @@ def iv_sort(f: Figure) -> str:
 
 
 def words(f: Figure) -> str:
-    """The number as the source hedges it: ``more than 400``, ``Thirty-seven``, ``hundreds``."""
+    """The number as the source hedges it: ``more than 400``, ``Thirty-seven``, ``hundreds``.
+
+    A derived figure shows its arithmetic: ``607 - 157 - 413 = 37 (derived)``.
+    """
+    if f.derivation == "derived":
+        return f"{f.stated} = {num(f.value)} (derived)"
     plain = f.value is None or f.qualifier == "exact"
     return f.stated if plain else f"{f.qualifier.replace('_', ' ')} {f.stated}"
 
 
 def what(f: Figure) -> str:
-    """What is counted: ``returned · children · zhusan``."""
-    return " · ".join(x.replace("_", " ") for x in (f.measure, f.group or "", f.scope) if x)
+    """What is counted: ``returned · children · zhusan · syria → kazakhstan``.
+
+    A count of people in the justice system adds its legal stage, a flow where from and to.
+    """
+    parts = [f.measure, f.group or "", f.scope, f.legal_stage or ""]
+    if f.origin_place_id or f.destination_place_id:
+        parts.append(f"{f.origin_place_id or '?'} → {f.destination_place_id or '?'}")
+    return " · ".join(x.replace("_", " ") for x in parts if x)
+
+
+def whose(f: Figure) -> str:
+    """Whose number it is: ``own``, ``official, unnamed``, ``named: kz-mfa``."""
+    if f.attribution == "named":
+        return "named: " + ", ".join(x for x in (f.speaker_id, f.speaker_org_id) if x)
+    return {"official_unnamed": "official, unnamed", "unnamed_other": "unnamed"}.get(
+        f.attribution, f.attribution
+    )
 
 
 def when(f: Figure) -> str:
