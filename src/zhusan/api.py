@@ -1,11 +1,13 @@
 """Internal: the public entry points, each a few lines over the layers below.
 
 ``load`` a package into models, ``validate`` one into a report, list its ``conflicts`` and
-``estimates``. ``zhusan/__init__.py`` re-exports them; the CLI calls them.
+``estimates`` and its ``tables``; ``diff`` two packages; write a ``release``.
+``zhusan/__init__.py`` re-exports them; the CLI calls them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -13,13 +15,17 @@ from typing import Any
 
 from zhusan.build.author import AddedSource, Refreshed, add_source_row, init_package
 from zhusan.build.author import refresh_package as _refresh
+from zhusan.build.release import write_release
 from zhusan.checks.conflicts import conflict_list
+from zhusan.checks.diff import diff_packages
 from zhusan.checks.package import load_dataset, validate_and_load, validate_package
 from zhusan.engines.frame import Engine
 from zhusan.files.descriptor import read_descriptor, resolve
 from zhusan.model.dataset import Dataset
 from zhusan.model.estimates import Estimate
+from zhusan.model.published import PUBLISHED
 from zhusan.model.report import MAX_PER_CODE, Report
+from zhusan.outputs.export import export as _export
 from zhusan.site.pages import write_site
 
 PathArg = str | os.PathLike[str] | None
@@ -68,22 +74,73 @@ def conflicts(path: PathArg | Dataset = None) -> list[dict[str, Any]]:
 def estimates(path: PathArg | Dataset = None) -> list[Estimate]:
     """For each count of people and each year, the low-high envelope across sources.
 
-    The rows of the package's derived ``estimates`` table, which ``load`` holds to the figures.
+    Rows of the same thing are linked in time order (``previous_estimate_id``: growth), each
+    row's range is disagreement at one time, and the range from independent sources only is
+    given beside it. They are the rows of the package's derived ``estimates`` table, which
+    ``validate`` holds to the figures.
     """
     return list((path if isinstance(path, Dataset) else load(path)).estimates)
 
 
 def site(
-    out: str | os.PathLike[str], path: PathArg = None, data: Dataset | None = None
+    out: str | os.PathLike[str],
+    path: PathArg = None,
+    release: PathArg = None,
+    data: Dataset | None = None,
 ) -> list[Path]:
     """Write the report site of the package at ``path`` (None: bundled) into the folder ``out``.
 
     The package is read once (not at all when its ``data`` is given). Its texts (title,
-    description, licences) come from its datapackage.json. Returns the files written.
+    description, licences) come from its datapackage.json. With ``release`` (a folder
+    ``zhusan release`` wrote), the site gets a Downloads page with every file of it, copied
+    into the site, with its size and SHA-256. Returns the files written.
     """
     descriptor = resolve(path)
     data = data if data is not None else load_dataset(descriptor)
-    return write_site(out, data, descriptor.parent, read_descriptor(descriptor))
+    folder = None if release is None else Path(release)
+    return write_site(out, data, descriptor.parent, read_descriptor(descriptor), folder)
+
+
+def export(fmt: str, out: str | os.PathLike[str], path: PathArg | Dataset = None) -> list[Path]:
+    """Write every table of a package (None: bundled) in format ``fmt`` into the folder ``out``.
+
+    ``fmt`` is json, jsonl, parquet, sqlite or xlsx. Every table ``tables()`` lists is written,
+    the generated ones included. Nothing in ``out`` changes unless every file was written.
+    Returns the files written.
+    """
+    return _export(path if isinstance(path, Dataset) else load(path), fmt, out)
+
+
+def tables() -> list[str]:
+    """The names of the tables, in the order of datapackage.json, generated ones included.
+
+    Each is a name ``to_pandas``, ``to_polars``, ``to_arrow`` and the exports know.
+    """
+    return list(PUBLISHED)
+
+
+def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> dict[str, Any]:
+    """What changed from the package ``old`` to ``new``, by primary key, as plain JSON.
+
+    Each is a package folder, its datapackage.json, a release zip or a release folder. Tables
+    and fields added and removed, rows added, removed and changed (each changed cell with its
+    ``before`` and ``after``), the disagreements that appear or go, and a ``summary`` by source.
+    ``identical`` is True when nothing differs. Raises ``UnusableInput`` when one cannot be read.
+    """
+    return diff_packages(Path(old), Path(new))
+
+
+def release(
+    out: str | os.PathLike[str], path: PathArg = None, date: dt.date | None = None
+) -> list[Path]:
+    """Write a versioned release of the package at ``path`` (None: bundled) into ``out``.
+
+    The package archive, Parquet, SQLite with its Datasette metadata, xlsx, CITATION.cff,
+    .zenodo.json and SHA256SUMS, named and versioned from datapackage.json; ``date`` (default
+    today) is the release date and the only date written, so rebuilding gives the same bytes.
+    Raises ``InvalidPackage`` when the package is invalid. Returns the files written.
+    """
+    return write_release(resolve(path), out, date or dt.date.today())
 
 
 def checked(path: PathArg = None) -> tuple[Report, Dataset | None]:

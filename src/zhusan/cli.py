@@ -7,24 +7,37 @@ Rows are numbered as in a spreadsheet everywhere: the header is row 1, the first
 from __future__ import annotations
 
 import argparse
-import json
-import os
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import get_args
 
-from zhusan.api import add_source, checked, conflicts, init, refresh, site, validate
-from zhusan.build.package import drifted, generated_files
+from zhusan.api import (
+    add_source,
+    checked,
+    conflicts,
+    diff,
+    export,
+    init,
+    refresh,
+    release,
+    site,
+    validate,
+)
+from zhusan.build.package import drifted, generated_files, write_generated
+from zhusan.checks.diff import diff_summary
 from zhusan.checks.package import InvalidPackage
+from zhusan.files.console import json_text, session
 from zhusan.files.descriptor import DESCRIPTOR, UnusableInput, bundled_root, is_installed, version
-from zhusan.files.output import write_atomic
+from zhusan.files.output import OutputError
 from zhusan.files.remote import MAX_REMOTE_BYTES
 from zhusan.model.dataset import Dataset
 from zhusan.model.errors import CODES
 from zhusan.model.fields import SourceKind
 from zhusan.model.report import MAX_PER_CODE
-from zhusan.outputs.export import FORMATS, export
+from zhusan.model.text import printable
+from zhusan.outputs.export import FORMATS
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -66,7 +79,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if tty:
         sys.stderr.write("\r" + " " * 72 + "\r")
     if args.json:
-        print(json.dumps(report.to_dict(args.limit_errors), indent=2, ensure_ascii=False))
+        print(json_text(report.to_dict(args.limit_errors)))
     else:
         print(report.summary(args.limit_errors))
     if report.exit_code == EXIT_UNUSABLE:  # a partial package: say so where errors go
@@ -79,7 +92,7 @@ def _cmd_conflicts(args: argparse.Namespace) -> int:
     found = conflicts(_default_path(args.path))
     unexplained = sum(c["explanation"] is None for c in found)
     if args.json:
-        print(json.dumps(found, indent=2, ensure_ascii=False))
+        print(json_text(found))
         return EXIT_INVALID if unexplained else EXIT_VALID
     print(f"{len(found)} findings, {unexplained} unexplained")
     current = None
@@ -87,11 +100,10 @@ def _cmd_conflicts(args: argparse.Namespace) -> int:
         if c["topic"] != current:
             current = c["topic"]
             print(f"\n== {current}")
-        print(f"- [{c['finding_id']}] {c['message']}")
+        print(printable(f"- [{c['finding_id']}] {c['message']}"))
         e = c["explanation"]
-        print(
-            "  UNEXPLAINED" if e is None else f"  {e['kind']} ({e['discrepancy_id']}): {e['text']}"
-        )
+        text = "UNEXPLAINED" if e is None else f"{e['kind']} ({e['discrepancy_id']}): {e['text']}"
+        print("  " + printable(text))
     return EXIT_INVALID if unexplained else EXIT_VALID
 
 
@@ -99,7 +111,8 @@ def _output_folder(out: str, what: str) -> Path | None:
     """``--out`` as a folder; None (after one line on stderr) when it is a file."""
     target = Path(out)
     if target.exists() and not target.is_dir():
-        print(f"zhusan: cannot {what}: {target} is a file, not a folder", file=sys.stderr)
+        message = f"zhusan: cannot {what}: {target} is a file, not a folder"
+        print(printable(message), file=sys.stderr)
         return None
     return target
 
@@ -124,15 +137,16 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if data is None:
         return code
     try:
-        written = export(data, args.format, target)
+        written = export(args.format, target, data)
     except (ValueError, ImportError) as exc:
-        print(f"zhusan: cannot export: {exc}", file=sys.stderr)
+        print(f"zhusan: cannot export: {printable(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE
     except OSError as exc:
-        print(f"zhusan: cannot export into {target}: {exc.strerror or exc}", file=sys.stderr)
+        message = f"zhusan: cannot export into {target}: {exc.strerror or exc}"
+        print(printable(message), file=sys.stderr)
         return EXIT_UNUSABLE
     for path in written:
-        print(path)
+        print(printable(path))
     return EXIT_VALID
 
 
@@ -145,21 +159,22 @@ def _cmd_site(args: argparse.Namespace) -> int:
     if data is None:
         return code
     try:
-        written = site(target, path, data)
+        written = site(target, path, args.release, data)
     except FileExistsError as exc:
-        print(f"zhusan: cannot write the site: {exc}", file=sys.stderr)
+        print(f"zhusan: cannot write the site: {printable(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE
     except OSError as exc:
         why = exc.strerror or exc
-        print(f"zhusan: cannot write the site into {target}: {why}", file=sys.stderr)
+        print(printable(f"zhusan: cannot write the site into {target}: {why}"), file=sys.stderr)
         return EXIT_UNUSABLE
-    print(f"wrote {len(written)} files; open {target / 'index.html'}")
+    print(printable(f"wrote {len(written)} files; open {target / 'index.html'}"))
     return EXIT_VALID
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
     written = init(args.dir, args.name, args.title, args.description)
-    print(f"wrote a new package in {args.dir} ({len(written)} files); next: zhusan add-source")
+    message = f"wrote a new package in {args.dir} ({len(written)} files); next: zhusan add-source"
+    print(printable(message))
     return EXIT_VALID
 
 
@@ -169,7 +184,8 @@ def _cmd_add_source(args: argparse.Namespace) -> int:
         for k in ("title", "kind", "published", "url", "publisher", "authors", "language")
     }
     added = add_source(args.dir, args.file, args.id, interest_note=args.interest, **cells)
-    print(f"archived {added.path} (sha256 {added.sha256[:16]}...) as sources row {added.row}")
+    message = f"archived {added.path} (sha256 {added.sha256[:16]}...) as sources row {added.row}"
+    print(printable(message))
     if added.to_fill:
         print(
             f"zhusan: fill {', '.join(added.to_fill)} in sources row {added.row} before validating",
@@ -181,7 +197,7 @@ def _cmd_add_source(args: argparse.Namespace) -> int:
 def _cmd_refresh(args: argparse.Namespace) -> int:
     done = refresh(args.path or ".")
     for source in done.filled:
-        print(f"filled the sha256 of {source}")
+        print(printable(f"filled the sha256 of {source}"))
     print(f"refreshed: {len(done.written)} files rewritten")
     return EXIT_VALID
 
@@ -196,16 +212,43 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     if args.check:
         stale = drifted(root)
         for path in stale:
-            print(f"{path}: differs from what `zhusan schema` would write")
+            print(printable(f"{path}: differs from what `zhusan schema` would write"))
         if stale:
             return EXIT_INVALID
-        print(f"up to date: {len(generated_files(root))} generated files under {root}")
+        print(printable(f"up to date: {len(generated_files(root))} generated files under {root}"))
         return EXIT_VALID
     files = generated_files(root)
-    for path, data in files.items():
-        write_atomic(path, data)
-    print(f"wrote {len(files)} files under {root}")
+    write_generated(root, files)
+    print(printable(f"wrote {len(files)} files under {root}"))
     return EXIT_VALID
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    result = diff(args.old, args.new)
+    if args.json:
+        print(json_text(result))
+    else:
+        print(diff_summary(result), end="")
+    return EXIT_VALID if result["identical"] else EXIT_INVALID
+
+
+def _cmd_release(args: argparse.Namespace) -> int:
+    try:
+        written = release(Path(args.out), args.path, args.date)
+    except ImportError as exc:
+        print(f"zhusan: cannot release: {printable(exc)}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    for path in written:
+        print(printable(path))
+    return EXIT_VALID
+
+
+def _date(text: str) -> dt.date:
+    """An ISO date, YYYY-MM-DD (argparse reports the error with exit 2)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date as YYYY-MM-DD, not {text!r}") from None
 
 
 def _count(text: str) -> int:
@@ -290,10 +333,12 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser(
         "export",
         help="write every table as json, jsonl, parquet, sqlite or xlsx",
-        description="Write every table of the bundled package, or of the one at PATH, in one "
-        "format into the folder OUT: JSON (with JSON Schemas), JSON Lines, Parquet, SQLite (with "
-        "primary and foreign keys, and a Datasette metadata.json) or Excel (cells that would run "
-        "as formulas are neutralised with a leading quote). Nothing is written unless all is.",
+        description="Write every table of the bundled package, or of the one at PATH (the "
+        "generated estimates and figures_flat included), in one format into the folder OUT: "
+        "JSON (with JSON Schemas), JSON Lines, Parquet, SQLite (with primary and foreign keys, "
+        "and a Datasette metadata.json) or Excel (text always stored as text, cells a "
+        "spreadsheet could run as formulas marked with Excel's quote prefix; filters, frozen "
+        "header, widths from content). Nothing is written unless all is.",
     )
     e.add_argument("format", choices=FORMATS, help="the format to write")
     _path_argument(e)
@@ -304,9 +349,9 @@ def build_parser() -> argparse.ArgumentParser:
         "schema",
         help="regenerate schemas, datapackage.json, estimates, JSON files and the data dictionary",
         description="Generate, from the pydantic models and the CSV files, the Table Schemas, "
-        "datapackage.json, dataset/estimates.csv, dataset/json/ with schema/json/, "
-        "docs/data-dictionary.md and the generated blocks of README.md; with --check, write "
-        "nothing and exit 1 naming each file that differs.",
+        "datapackage.json, dataset/estimates.csv, dataset/figures_flat.csv, dataset/json/ with "
+        "schema/json/, docs/data-dictionary.md, CITATION.cff and the generated blocks of "
+        "README.md; with --check, write nothing and exit 1 naming each file that differs.",
     )
     s.add_argument("--check", action="store_true", help="only report drift, exit 1 if any")
     s.add_argument("--root", help="package folder (default: the bundled package)")
@@ -322,8 +367,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _path_argument(w)
     w.add_argument("--out", required=True, help="folder to write the site into")
+    w.add_argument(
+        "--release",
+        metavar="DIR",
+        help="a folder `zhusan release` wrote: its files are copied into the site and listed "
+        "on a Downloads page with their sizes and SHA-256",
+    )
     _allow_invalid(w)
     w.set_defaults(func=_cmd_site)
+    d = sub.add_parser(
+        "diff",
+        help="compare two packages by primary key: tables and rows added, removed, changed",
+        description="Compare the package OLD with NEW (each a package folder, datapackage.json, "
+        "release zip or release folder): tables and fields added and removed, and rows added, "
+        "removed and changed, matched by primary key, each changed cell with its value before "
+        "and after. The summary groups figures by source and names new sources and new "
+        "disagreements; it is Markdown, for a CHANGELOG. Exit 0 when identical, 1 when not.",
+    )
+    d.add_argument("old", help="the earlier package")
+    d.add_argument("new", help="the later package")
+    d.add_argument("--json", action="store_true", help="print every difference (zhusan.diff)")
+    d.set_defaults(func=_cmd_diff)
+    r = sub.add_parser(
+        "release",
+        help="write a versioned release: package zip, Parquet, SQLite, xlsx, checksums, citation",
+        description="Write into OUT the release of the bundled package, or of the one at PATH, "
+        "named and versioned from its datapackage.json: a zip of the Frictionless package (CSV, "
+        "JSON, schemas, archived sources), a zip of Parquet files, SQLite with Datasette "
+        "metadata, xlsx, CITATION.cff and .zenodo.json with the version and release date, and "
+        "SHA256SUMS. The package must be valid. The release date is the only date written, so "
+        "two builds of the same data on the same date are identical.",
+    )
+    _path_argument(r)
+    r.add_argument("--out", required=True, help="folder to write the release into")
+    r.add_argument(
+        "--date",
+        type=_date,
+        help="release date, YYYY-MM-DD (default: today); the only date in the files",
+    )
+    r.set_defaults(func=_cmd_release)
     _authoring(sub)
     return parser
 
@@ -385,23 +467,41 @@ def _authoring(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    Whatever the input, the code is 0, 1 or 2 with one line on stderr; 3 only for a bug. A
+    closed pipe does not change it; Ctrl-C stops with 130 (``files.console.session``).
+    """
     args = build_parser().parse_args(argv)
+    with session():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         code: int = args.func(args)
     except InvalidPackage as exc:
-        print(f"zhusan: invalid package: {exc} (run `zhusan validate` for all)", file=sys.stderr)
+        print(
+            f"zhusan: invalid package: {printable(exc)} (run `zhusan validate` for all)",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     except UnusableInput as exc:
-        print(f"zhusan: unusable input: {exc}", file=sys.stderr)
+        print(f"zhusan: unusable input: {printable(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE
-    except KeyboardInterrupt:
+    except OutputError as exc:
+        print(f"zhusan: {printable(exc)}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:  # off the main thread only: session() handles Ctrl-C there
+        print("zhusan: interrupted (Ctrl-C)", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # output piped into a command that stopped reading (| head)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_VALID
+    except OSError as exc:  # the system refused a read or a write: not a bug of zhusan
+        where = f"{exc.filename}: " if exc.filename else ""
+        why = exc.strerror or exc
+        print(printable(f"zhusan: cannot read or write {where}{why}"), file=sys.stderr)
+        return EXIT_UNUSABLE
     except Exception as exc:
-        print(f"zhusan: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"zhusan: internal error: {type(exc).__name__}: {printable(exc)}", file=sys.stderr)
         return EXIT_INTERNAL
     return code
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.conftest import Runner
-from zhusan.build.package import drifted
+from zhusan.build.package import drifted, generated_files
 from zhusan.files.descriptor import bundled_root
 
 
@@ -34,3 +35,21 @@ def test_schema_writes_what_check_expects(pkg: Path, cli: Runner) -> None:
     (pkg / "schema" / "people.json").write_text("{}", encoding="utf-8")
     assert cli("schema", "--root", str(pkg)).returncode == 0
     assert cli("schema", "--check", "--root", str(pkg)).returncode == 0
+
+
+def test_a_hand_edit_to_a_generated_table_is_drift(pkg: Path, cli: Runner) -> None:
+    """dataset/figures_flat.csv is generated: editing it by hand makes the check exit 1."""
+    path = pkg / "dataset" / "figures_flat.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Mercury LLC", "Mercury"), "utf-8")
+    proc = cli("schema", "--check", "--root", str(pkg))
+    assert proc.returncode == 1
+    assert f"{path}: differs" in proc.stdout
+
+
+def test_citation_cff_is_generated_with_the_version() -> None:
+    """CITATION.cff in the source tree is written by `zhusan schema`, with the version in it."""
+    root = bundled_root()
+    text = (root / "CITATION.cff").read_text(encoding="utf-8")
+    version = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert f'version: "{version}"' in text
+    assert root / "CITATION.cff" in generated_files(root)

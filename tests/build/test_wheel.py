@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtual environment with the freshly built wheel installed; its bin folder."""
+    """A fresh virtual environment with the built wheel and its pandas and export extras."""
     tmp = tmp_path_factory.mktemp("wheel")
     root = bundled_root()
     subprocess.run(
@@ -31,7 +31,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv.create(env_dir, with_pip=True)
     bin_dir = env_dir / "bin"
     subprocess.run(
-        [str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel)],
+        [str(bin_dir / "python"), "-m", "pip", "install", "-q", f"{wheel}[pandas,export]"],
         check=True,
         capture_output=True,
         timeout=600,
@@ -68,3 +68,21 @@ def test_installed_cli_validates_the_bundled_package(installed: Path) -> None:
     proc = _run(installed, str(installed / "zhusan"), "validate")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "site-packages/zhusan/data/datapackage.json" in proc.stdout
+
+
+def test_installed_wheel_gives_estimates_as_pandas(installed: Path) -> None:
+    """`import zhusan; zhusan.to_pandas('estimates').shape` works with the pandas extra."""
+    code = "import zhusan; print(zhusan.to_pandas('estimates').shape)"
+    proc = _run(installed, str(installed / "python"), "-c", code)
+    assert proc.returncode == 0, proc.stderr
+    rows = len((bundled_root() / "dataset" / "estimates.csv").read_text("utf-8").splitlines()) - 1
+    assert proc.stdout.strip() == f"({rows}, 10)"
+
+
+def test_installed_wheel_releases_the_bundled_package(installed: Path, tmp_path: Path) -> None:
+    """The installed `zhusan release` writes a release whose package diffs identical."""
+    out = tmp_path / "release"
+    proc = _run(installed, str(installed / "zhusan"), "release", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    proc = _run(installed, str(installed / "zhusan"), "diff", str(bundled_root()), str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -106,6 +106,8 @@ BASE: dict[str, Any] = {
     "source_id": "s",
     "quote": "q 10",
     "stated": "10",
+    "derivation": "stated",
+    "attribution": "own",
     "unit": "persons",
     "qualifier": "exact",
     "bounds": "[]",

@@ -72,3 +72,22 @@ def test_report_writes_a_site_that_opens_at_index(cli: Runner, tmp_path: Path) -
     assert {"index.html", "counts.html", "conflicts.html", "figures.html"} <= {
         p.name for p in (tmp_path / "site").iterdir()
     }
+
+
+def test_report_with_a_release_adds_the_downloads_page(cli: Runner, tmp_path: Path) -> None:
+    """`zhusan report --release DIR` writes downloads.html and copies the release's files."""
+    assert cli("release", "--out", str(tmp_path / "rel"), "--date", "2025-06-01").returncode == 0
+    proc = cli("report", "--out", str(tmp_path / "site"), "--release", str(tmp_path / "rel"))
+    assert proc.returncode == 0, proc.stderr
+    copied = {p.name for p in (tmp_path / "site" / "downloads").iterdir()}
+    assert copied == {p.name for p in (tmp_path / "rel").iterdir()}
+    assert (tmp_path / "site" / "downloads.html").is_file()
+
+
+def test_report_with_a_folder_that_is_no_release_is_unusable(cli: Runner, tmp_path: Path) -> None:
+    """A --release folder without SHA256SUMS: exit 2, one line, no site."""
+    (tmp_path / "rel").mkdir()
+    proc = cli("report", "--out", str(tmp_path / "site"), "--release", str(tmp_path / "rel"))
+    assert proc.returncode == 2
+    assert "no SHA256SUMS" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "site").exists()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import zhusan
 from tests.conftest import Runner, copy_package, read_rows, refresh_hashes, write_rows
 from zhusan.files.descriptor import bundled_root
 
@@ -240,13 +241,29 @@ def test_extra_and_duplicate_columns_are_named(pkg: Path) -> None:
     assert any("field kind: [duplicate-column]" in p for p in found)
 
 
-def test_a_formula_in_a_cell_is_neutralised_in_excel_exports() -> None:
-    """Cells starting with = + - @ never reach a spreadsheet as formulas."""
-    from zhusan.outputs.export import neutralise
+def test_a_formula_in_a_cell_is_neutralised_in_excel_exports(tmp_path: Path) -> None:
+    """Cells starting with = + - @ reach a spreadsheet as quote-prefixed text, never formulas."""
+    import dataclasses
 
-    for cell in ('=HYPERLINK("x")', "+1", "-1", "@SUM(A1)"):
-        assert neutralise(cell).startswith("'")
-    assert neutralise("plain") == "plain"
+    import openpyxl
+
+    from zhusan.outputs.export import export, needs_quote_prefix
+
+    planted = ('=HYPERLINK("x")', "+1", "-1", "@SUM(A1)")
+    assert all(needs_quote_prefix(cell) for cell in planted)
+    assert not needs_quote_prefix("plain")
+    data = zhusan.load()
+    figures = tuple(
+        f.model_copy(update={"note": planted[i]}) if i < len(planted) else f
+        for i, f in enumerate(data.figures)
+    )
+    export(dataclasses.replace(data, figures=figures), "xlsx", tmp_path)
+    sheet = openpyxl.load_workbook(tmp_path / "zhusan-data.xlsx")["figures"]
+    column = [c.value for c in sheet[1]].index("note") + 1
+    cells = [sheet.cell(row=i + 2, column=column) for i in range(len(planted))]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in cells] == [
+        (p, "s", True) for p in planted
+    ]
 
 
 @pytest.mark.slow
@@ -284,22 +301,19 @@ def test_a_200_mb_line_is_refused_with_little_memory(tmp_path: Path) -> None:
     assert used - baseline < size / 4, (used, baseline, size)
 
 
-def test_the_readme_states_the_limits_the_code_enforces() -> None:
-    """Each size limit the README names is the one in the code (they are typed in both)."""
-    from zhusan.engines.csvfallback import CHUNK_ROWS
+def test_the_docs_state_the_limits_the_code_enforces() -> None:
+    """The limits table of docs/validation.md is generated from the constants the code uses."""
     from zhusan.engines.frame import MAX_COLUMNS
-    from zhusan.files.blocks import AHEAD
     from zhusan.files.descriptor import MAX_DESCRIPTOR_BYTES
     from zhusan.files.lines import MAX_RECORD
     from zhusan.files.seeds import MAX_SOURCE_BYTES
     from zhusan.model.report import MAX_PER_CODE
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    text = " ".join(readme.split())
-    assert f"descriptors over {MAX_DESCRIPTOR_BYTES >> 20} MiB" in text
-    assert f"lines over {MAX_RECORD >> 20} MiB" in text
-    assert f"headers of more than {MAX_COLUMNS:,} columns" in text
-    assert f"archived sources over {MAX_SOURCE_BYTES >> 20} MiB" in text
-    assert f"keeps the first {MAX_PER_CODE:,} problems" in text
-    assert f"in chunks of {CHUNK_ROWS:,} records" in text
-    assert f"pyarrow reads at most {AHEAD} blocks ahead of the checks" in text
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "validation.md").read_text("utf-8")
+    start = docs.index("<!-- BEGIN generated: limits -->")
+    block = docs[start : docs.index("<!-- END generated -->", start)]
+    assert f"| a descriptor (`datapackage.json`) | {MAX_DESCRIPTOR_BYTES >> 20} MiB |" in block
+    assert f"| a line of a table | {MAX_RECORD >> 20} MiB |" in block
+    assert f"| {MAX_COLUMNS:,} columns |" in block
+    assert f"| an archived document | {MAX_SOURCE_BYTES >> 20} MiB |" in block
+    assert f"| {MAX_PER_CODE:,} (`--max-per-code`) |" in block

@@ -38,25 +38,72 @@ def _estimates() -> dict[str, dict[str, str]]:
         return {r["estimate_id"]: r for r in csv.DictReader(fh)}
 
 
-def test_estimates_give_the_2019_envelope_of_returned_people() -> None:
-    """In 2019 the sources give 516 (RFE/RL, to May) and 595 (Kylym Shamy, to June)."""
-    row = _estimates()["returned-all-zhusan-2019"]
-    assert (row["low"], row["high"]) == ("516", "595")
-    assert row["sources"].split(";") == ["kylym-shamy-report", "rferl-women-who-came-home"]
-
-
-def test_estimates_cover_children_women_and_men() -> None:
-    """Returned children, women and men each have an envelope with every source's value."""
+def test_estimates_separate_growth_from_disagreement() -> None:
+    """516 (to May 2019), 595 (to June 2019) and 607 (June 2021) are three times, chained."""
     rows = _estimates()
-    assert (
-        rows["returned-children-zhusan-2019"]["low"],
-        rows["returned-children-zhusan-2019"]["high"],
-    ) == ("357", "406")
-    assert (
-        rows["returned-women-zhusan-2021"]["low"],
-        rows["returned-women-zhusan-2021"]["high"],
-    ) == ("157", "187")
-    assert rows["returned-men-zhusan-2019"]["values"].startswith("kylym-04: 33")
+    may, june, later = (
+        rows[f"returned-all-zhusan-{t}"] for t in ("2019-05", "2019-06", "2021-06-10")
+    )
+    assert (may["low"], may["high"], may["sources"]) == ("516", "516", "rferl-women-who-came-home")
+    assert (june["low"], june["high"], june["sources"]) == ("595", "595", "kylym-shamy-report")
+    assert (later["low"], later["high"]) == ("607", "607")
+    assert june["previous_estimate_id"] == may["estimate_id"]
+    assert later["previous_estimate_id"] == june["estimate_id"]
+    assert not any(r["low"] == "516" and r["high"] == "595" for r in rows.values())
+
+
+def test_estimates_give_the_disagreement_at_one_time() -> None:
+    """In 2021 the ambassador says 187 repatriated women, the WSJ 157: one time, two sources."""
+    row = _estimates()["returned-women-zhusan-2021"]
+    assert (row["low"], row["high"], row["bounds"], row["same_time"]) == (
+        "157",
+        "187",
+        "[]",
+        "true",
+    )
+    assert row["sources"].split(";") == ["kazykhanov-op-ed", "wsj-oneal-op-ed"]
+    assert row["previous_estimate_id"] == "returned-women-zhusan-2019-06"
+
+
+def test_estimates_also_give_the_range_of_independent_sources() -> None:
+    """Without the ambassador's op-ed (a party), 2021's women are the WSJ's 157 alone."""
+    row = _estimates()["returned-women-zhusan-2021"]
+    assert (row["independent_low"], row["independent_high"], row["independent_bounds"]) == (
+        "157",
+        "157",
+        "[]",
+    )
+    assert row["independent_sources"] == "wsj-oneal-op-ed"
+    lobbying = _estimates()["in-programme-women-and-children-zhusan-undated"]
+    assert lobbying["independent_sources"] == "" and lobbying["independent_low"] == ""
+
+
+def test_estimates_keep_open_and_closed_bounds() -> None:
+    """'At least 27' keeps its closed low end; 'more than 400' its open one; both unbounded."""
+    rows = _estimates()
+    arrested = rows["stage-arrested-all-zhusan-2019"]
+    assert (arrested["low"], arrested["high"], arrested["bounds"]) == ("27", "", "[)")
+    children = rows["in-programme-children-zhusan-undated"]
+    assert (children["low"], children["high"], children["bounds"]) == ("400", "", "()")
+
+
+def test_prosecution_is_pooled_by_legal_stage() -> None:
+    """Counts of people in the justice system are rows by legal stage, not by measure."""
+    rows = _estimates().values()
+    stages = {r["legal_stage"] for r in rows if r["legal_stage"]}
+    assert stages == {"arrested", "detained", "held_accountable", "prosecuted", "travel_restricted"}
+    assert not any(r["measure"] in ("arrested", "prosecuted", "held-accountable") for r in rows)
+    men = [r for r in rows if r["legal_stage"] and r["group"] == "men"]
+    assert [(r["legal_stage"], r["low"]) for r in men] == [
+        ("held_accountable", "33"),
+        ("prosecuted", "37"),
+    ]
+
+
+def test_a_vague_figure_summarised_by_a_number_is_left_out() -> None:
+    """RFE/RL's 'hundreds' returned is left out beside its 516, and says why."""
+    row = _estimates()["returned-all-zhusan-2019-05"]
+    assert row["left_out"] == "rferl-04 (vague: the source gives a number)"
 
 
 def test_estimates_api_matches_the_generated_file() -> None:

@@ -1,7 +1,8 @@
 """Every number in every archived document is a figure, an event's date, or a reasoned ignore.
 
-Numbers are digit runs (with thousands separators, decimals, times and slashed dates) and number
-words. Ordinals (first, second, third) are not numbers here: they order rounds and are events.
+Numbers are digit runs (with thousands separators, decimals, times and slashed dates), number
+words, and the words of a count without a number ("several", "few", "not a single", "no other").
+Ordinals (first, second, third) are not numbers here: they order rounds and are events.
 A number is covered when it lies inside the ``stated`` span of a figure's quote, inside an event
 mention whose event's start or end date carries it, or inside a match of an entry of
 ``tests/coverage_ignore.json`` (each with its reason).
@@ -22,7 +23,7 @@ from zhusan.model.text import collapse
 WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-    "hundreds?|thousands?|millions?|billions?|dozens?|half"
+    "hundreds?|thousands?|millions?|billions?|dozens?|half|several|few|not a single|no other"
 )
 NUMBER = re.compile(rf"\d+(?:[,.:/]\d+)*|\b(?:{WORDS})\b", re.IGNORECASE)
 IGNORE = json.loads((Path(__file__).parent / "coverage_ignore.json").read_text(encoding="utf-8"))
@@ -101,3 +102,17 @@ def test_every_ignore_entry_matches_and_has_a_reason(entry: dict[str, str]) -> N
     text = collapse((bundled_root() / source.path).read_text(encoding="utf-8"))
     assert re.search(entry["pattern"], text), entry
     assert len(entry["reason"].split()) >= 2, entry
+
+
+def test_counts_without_a_number_are_numbers_too() -> None:
+    """'several', 'not a single', 'no other' and 'few' must be recorded like digits."""
+    source = DATA.sources[0]
+    text = collapse((bundled_root() / source.path).read_text(encoding="utf-8"))
+    extra = " Not a single camel, several goats, a few sheep; no other animal came."
+    missing = uncovered(source.source_id, text + extra)
+    assert [m.split(" in ")[0] for m in missing] == [
+        "'Not a single'",
+        "'several'",
+        "'few'",
+        "'no other'",
+    ]

@@ -168,3 +168,22 @@ def test_the_polars_flag_reads_words_and_digits_like_python() -> None:
     )
     flags = frame.select(Misstated("stated", "value", "unit", "note").flag()).to_series()
     assert flags.to_list() == [c[4] for c in cases]
+
+
+@pytest.mark.parametrize("words", ["Not a single", "no other", "none", "not one", "No one"])
+def test_words_that_state_none_read_zero(words: str) -> None:
+    """ "Not a single child", "no other country": the words state zero, not one."""
+    assert read_number(words) == 0
+
+
+def test_a_derived_figure_is_not_held_to_its_stated_words() -> None:
+    """A derived figure writes arithmetic in stated; the derived-value check holds its value."""
+    from zhusan.model.tables import Figure
+
+    rules = {r.name: r for r in Figure.__row_rules__}
+    blank = dict.fromkeys(Figure.model_fields)
+    cells = {"stated": "607 - 157 - 413", "value": 37.0, "unit": "persons"}
+    row = Figure.model_construct(**(blank | cells | {"derivation": "derived"}))
+    assert rules["stated-is-value"].error(row) is None
+    stated = Figure.model_construct(**(blank | cells | {"derivation": "stated"}))
+    assert rules["stated-is-value"].error(stated) is not None

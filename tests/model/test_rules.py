@@ -15,7 +15,7 @@ import zhusan
 from tests.conftest import read_rows, refresh_hashes, write_rows
 from zhusan.model.cells import format_cell
 from zhusan.model.rules import Equals, RowRule, undeclared_validators
-from zhusan.model.tables import TABLES, Event, Figure, Mention
+from zhusan.model.tables import TABLES, Event, Figure, FigureLink, Mention, Source
 
 
 @pytest.mark.parametrize("table", list(TABLES))
@@ -57,11 +57,33 @@ _CELLS: dict[type[BaseModel], dict[str, list[str]]] = {
         "as_of": ["", "2019", "2019-05", "2019-06-30"],
         "stated": ["595", "five", "Thirty-seven", "595 people", "  595"],
         "figure_id": ["wsj-01", "kylym-01"],
+        "derivation": ["stated", "derived"],
+        "derived_from": ["", "wsj-12", "wsj-12;wsj-13"],
+        "measure": ["returned", "arrested", "camp-population"],
+        "legal_stage": ["", "arrested"],
+        "place_id": ["", "syria"],
+        "attribution": ["own", "named", "unnamed_other"],
+        "speaker_id": ["", "erlan-karin"],
+        "speaker_org_id": ["", "kz-mfa"],
     },
+    Source: {
+        "published": ["", "2019", "2019-06-17"],
+        "published_earliest": ["", "2019-06", "2020"],
+        "published_latest": ["", "2019-05", "2019-12-31"],
+        "interest": ["party", "agent_of_party", "independent", "unknown"],
+        "interest_org_id": ["", "kz-mfa"],
+    },
+    FigureLink: {"figure_id": ["wsj-12", "wsj-13"], "other_figure_id": ["wsj-12", "wsj-16"]},
     Event: {"start": ["", "2019", "2019-01", "2019-06-30"], "end": ["", "2018", "2019-01-31"]},
     Mention: {c: ["", "x-1"] for c in ("event_id", "person_id", "organization_id", "place_id")},
 }
-_TABLE = {Figure: "figures", Event: "events", Mention: "mentions"}
+_TABLE = {
+    Figure: "figures",
+    Event: "events",
+    Mention: "mentions",
+    Source: "sources",
+    FigureLink: "figure_links",
+}
 
 
 def _draw(model: type[BaseModel]) -> Any:

@@ -6,6 +6,8 @@ import dataclasses
 import json
 import sqlite3
 import tempfile
+import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from hypothesis import strategies as st
 import zhusan
 from zhusan.model.dataset import Dataset
 from zhusan.model.numbers import VALUE_NOTE
+from zhusan.model.published import PUBLISHED, rows_of
 from zhusan.model.tables import TABLES, Figure
 from zhusan.outputs.columns import table_rows
 from zhusan.outputs.export import (
@@ -26,23 +29,22 @@ from zhusan.outputs.export import (
     export,
     json_schema_files,
     json_schemas,
-    neutralise,
+    needs_quote_prefix,
     read_back,
-    restore,
     schema_file_name,
     write_json_schemas,
 )
 from zhusan.outputs.sqlite import DATABASE_FILE, METADATA_FILE, quote_name
 
 DATA = zhusan.load()
-EXPECTED = {name: table_rows(DATA, name) for name in TABLES}
-EMPTY = Dataset((), (), (), (), (), (), (), (), ())
+EXPECTED = {name: table_rows(DATA, name) for name in PUBLISHED}
+EMPTY = Dataset(*((),) * len(TABLES))
 FILES = {
-    "json": [f"{n}.json" for n in TABLES]
+    "json": [f"{n}.json" for n in PUBLISHED]
     + [PACKAGE_FILE]
     + [schema_file_name(f) for f in json_schemas()],
-    "jsonl": [f"{n}.jsonl" for n in TABLES],
-    "parquet": [f"{n}.parquet" for n in TABLES],
+    "jsonl": [f"{n}.jsonl" for n in PUBLISHED],
+    "parquet": [f"{n}.parquet" for n in PUBLISHED],
     "sqlite": [DATABASE_FILE, METADATA_FILE],
     "xlsx": ["zhusan-data.xlsx"],
 }
@@ -70,8 +72,8 @@ def test_round_trip_is_lossless(tmp_path: Path, fmt: str) -> None:
     back = read_back(fmt, tmp_path)
     assert back == EXPECTED
     for name, rows in back.items():
-        model = TABLES[name].model
-        assert tuple(model.model_validate(r) for r in rows) == getattr(DATA, name)
+        model = PUBLISHED[name].model
+        assert tuple(model.model_validate(r) for r in rows) == tuple(rows_of(DATA, name))
 
 
 def test_export_into_existing_folder_replaces_files(tmp_path: Path) -> None:
@@ -141,11 +143,12 @@ def test_sqlite_has_real_keys(tmp_path: Path) -> None:
     con = sqlite3.connect(tmp_path / DATABASE_FILE)
     try:
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-        for name, spec in TABLES.items():
+        for name, spec in PUBLISHED.items():
             pk = [r[1] for r in con.execute(f'PRAGMA table_info("{name}")') if r[5]]
             assert pk == [spec.primary_key]
             fks = {(r[3], r[2], r[4]) for r in con.execute(f'PRAGMA foreign_key_list("{name}")')}
-            assert fks == {(fk.field, fk.table, fk.ref) for fk in spec.foreign_keys}
+            # a list of references (derived_from) cannot be declared in SQL
+            assert fks == {(fk.field, fk.table, fk.ref) for fk in spec.foreign_keys if not fk.many}
     finally:
         con.close()
 
@@ -187,40 +190,80 @@ def test_datasette_metadata_describes_every_column(tmp_path: Path) -> None:
     meta = json.loads((tmp_path / METADATA_FILE).read_text(encoding="utf-8"))
     assert meta["license"] == "CC-BY-4.0"
     tables = meta["databases"]["zhusan-data"]["tables"]
-    assert list(tables) == list(TABLES)
-    for name, spec in TABLES.items():
+    assert list(tables) == list(PUBLISHED)
+    for name, spec in PUBLISHED.items():
         assert tables[name]["description"] == spec.description
         assert list(tables[name]["columns"]) == list(spec.model.model_fields)
         assert all(tables[name]["columns"].values())
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "'quoted"])
-def test_neutralise_prefixes_a_quote(text: str) -> None:
-    """A cell a spreadsheet could run (or one already quoted) gets a leading quote, undone."""
-    assert neutralise(text) == "'" + text
-    assert restore(neutralise(text)) == text
+def test_text_a_spreadsheet_could_run_or_alter_needs_the_quote_prefix(text: str) -> None:
+    """A cell a spreadsheet could run as a formula, or one starting with a quote, is marked."""
+    assert needs_quote_prefix(text)
 
 
 @pytest.mark.parametrize("text", ["600 women", "", "a=b", " =1"])
-def test_neutralise_keeps_plain_text(text: str) -> None:
-    """Text that cannot start a formula is left as it is."""
-    assert neutralise(text) == text
-    assert restore(text) == text
+def test_plain_text_needs_no_quote_prefix(text: str) -> None:
+    """Text that cannot start a formula is left unmarked."""
+    assert not needs_quote_prefix(text)
 
 
-def test_xlsx_neutralises_a_planted_formula(tmp_path: Path) -> None:
-    """A planted "=1+1" note is stored as quoted text, never a formula, and read back intact."""
-    planted = DATA.figures[0].model_copy(update={"note": "=1+1"})
-    data = with_figures((planted, *DATA.figures[1:]))
-    export(data, "xlsx", tmp_path)
+@pytest.mark.parametrize("planted", ["=1+1", "'quoted", "#N/A", "-5"])
+def test_xlsx_stores_risky_text_as_quote_prefixed_text(tmp_path: Path, planted: str) -> None:
+    """A planted formula, quote or error code is stored as text, prefixed, read back intact."""
+    figure = DATA.figures[0].model_copy(update={"note": planted})
+    export(with_figures((figure, *DATA.figures[1:])), "xlsx", tmp_path)
     book = openpyxl.load_workbook(tmp_path / "zhusan-data.xlsx")
     sheet = book["figures"]
     header = [c.value for c in sheet[1]]
     cell = sheet.cell(row=2, column=header.index("note") + 1)
-    assert (cell.value, cell.data_type) == ("'=1+1", "s")
+    assert (cell.value, cell.data_type) == (planted, "s")
+    assert cell.quotePrefix is needs_quote_prefix(planted)
     kinds = {c.data_type for ws in book.worksheets for row in ws.iter_rows() for c in row}
-    assert "f" not in kinds
-    assert read_back("xlsx", tmp_path)["figures"][0]["note"] == "=1+1"
+    assert not kinds & {"f", "e"}
+    assert read_back("xlsx", tmp_path)["figures"][0]["note"] == planted
+
+
+def test_xlsx_cells_starting_with_a_quote_keep_one_quote(tmp_path: Path) -> None:
+    """The bundled cells that begin with ' hold one quote (not two) and the quote-prefix style."""
+    export(DATA, "xlsx", tmp_path)
+    book = openpyxl.load_workbook(tmp_path / "zhusan-data.xlsx")
+    quoted = [
+        c for row in book["figures"].iter_rows(min_row=2) for c in row
+        if isinstance(c.value, str) and c.value.startswith("'")
+    ]  # fmt: skip
+    assert len(quoted) > 10
+    assert not any(c.value.startswith("''") for c in quoted)
+    assert all(c.quotePrefix for c in quoted)
+
+
+def test_xlsx_sheets_have_filters_frozen_headers_and_fitted_widths(tmp_path: Path) -> None:
+    """Each sheet filters its whole table, freezes its header, and sizes columns to content."""
+    export(DATA, "xlsx", tmp_path)
+    book = openpyxl.load_workbook(tmp_path / "zhusan-data.xlsx")
+    assert book.sheetnames == list(PUBLISHED)
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == sheet.dimensions
+    widths = {
+        c.value: book["figures"].column_dimensions[c.column_letter].width
+        for c in book["figures"][1]
+    }
+    assert widths["quote"] == 60  # capped
+    assert widths["unit"] < 20 < widths["measure"] + 10
+    assert len(set(widths.values())) > 5
+
+
+def test_xlsx_bytes_depend_only_on_the_data_and_the_date(tmp_path: Path) -> None:
+    """Two exports of the same data and date are identical; the date is the document's."""
+    when = datetime(2025, 3, 1)
+    first = export(DATA, "xlsx", tmp_path / "a", when)[0].read_bytes()
+    assert export(DATA, "xlsx", tmp_path / "b", when)[0].read_bytes() == first
+    with zipfile.ZipFile(tmp_path / "a" / "zhusan-data.xlsx") as z:
+        core = z.read("docProps/core.xml").decode()
+        assert {i.date_time for i in z.infolist()} == {(2025, 3, 1, 0, 0, 0)}
+    assert core.count("2025-03-01T00:00:00Z") == 2
 
 
 def test_unknown_format_leaves_nothing(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from typing import get_args
 
@@ -11,10 +12,11 @@ import pytest
 
 import zhusan
 from zhusan.model.dataset import Dataset
+from zhusan.model.estimates import Estimate
 from zhusan.model.fields import PersonKind, SourceKind, Unit
-from zhusan.model.tables import TABLES
+from zhusan.model.published import PUBLISHED, UnknownTable, rows_of
 from zhusan.outputs.columns import table_columns, table_rows
-from zhusan.outputs.frames import TableName, relations, to_pandas, to_polars
+from zhusan.outputs.frames import TableName, relations, to_arrow, to_pandas, to_polars
 
 DATA = zhusan.load()
 JOINED = [
@@ -38,27 +40,45 @@ def loaded_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_table_name_lists_every_table() -> None:
-    """TableName offers exactly the tables of TABLES, in order."""
-    assert get_args(TableName) == tuple(TABLES)
+    """TableName offers exactly the published tables, generated ones included, in order."""
+    assert get_args(TableName) == tuple(PUBLISHED)
 
 
-@pytest.mark.parametrize("table", list(TABLES))
+@pytest.mark.parametrize("table", list(PUBLISHED))
 def test_pandas_columns_and_rows_match_the_model(table: TableName) -> None:
     """A pandas frame has the model's fields as columns and one row per model."""
     df = to_pandas(table)
-    assert list(df.columns) == list(TABLES[table].model.model_fields)
-    assert len(df) == len(getattr(DATA, table))
+    assert list(df.columns) == list(PUBLISHED[table].model.model_fields)
+    assert len(df) == len(rows_of(DATA, table))
 
 
-@pytest.mark.parametrize("table", list(TABLES))
+@pytest.mark.parametrize("table", list(PUBLISHED))
 def test_polars_frame_equals_the_models(table: TableName) -> None:
     """A polars frame has the model's fields as columns and holds exactly the models' values."""
     df = to_polars(table)
-    assert df.columns == list(TABLES[table].model.model_fields)
+    assert df.columns == list(PUBLISHED[table].model.model_fields)
     assert df.to_dicts() == table_rows(DATA, table)
 
 
-@pytest.mark.parametrize("table", list(TABLES))
+@pytest.mark.parametrize("table", list(PUBLISHED))
+def test_arrow_table_equals_the_models(table: TableName) -> None:
+    """A pyarrow table has the Parquet export's schema and holds exactly the models' values."""
+    arrow = to_arrow(table)
+    assert arrow.column_names == list(PUBLISHED[table].model.model_fields)
+    assert arrow.to_pylist() == table_rows(DATA, table)
+    assert arrow.schema.metadata[b"primary_key"] == PUBLISHED[table].primary_key.encode()
+
+
+@pytest.mark.parametrize("loader", [to_pandas, to_polars, to_arrow])
+def test_an_unknown_table_is_named_with_the_tables_there_are(loader: object) -> None:
+    """A misspelt table raises UnknownTable (a ValueError, not a bare KeyError) listing them."""
+    with pytest.raises(UnknownTable, match=r"no table named 'figure'; the tables are: sources,"):
+        loader("figure")  # type: ignore[operator]
+    with pytest.raises(ValueError, match="estimates, figures_flat"):
+        loader("figure")  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("table", list(PUBLISHED))
 def test_every_vocabulary_is_categorical(table: TableName) -> None:
     """Every enum field is a pandas categorical and a polars Enum with every allowed value."""
     pdf, plf = to_pandas(table), to_polars(table)
@@ -95,7 +115,7 @@ def test_polars_dtypes_follow_the_schema() -> None:
 def test_relations_joins_names_to_figures() -> None:
     """Relations gives one row per figure with the source, speaker, organisation and event names."""
     df = relations()
-    assert df.columns == [*TABLES["figures"].model.model_fields, *JOINED]
+    assert df.columns == [*PUBLISHED["figures"].model.model_fields, *JOINED]
     assert df.height == len(DATA.figures)
     assert df.schema["source_kind"] == pl.Enum(list(get_args(SourceKind)))
     people = {p.person_id: p.name for p in DATA.people}
@@ -112,7 +132,7 @@ def test_relations_joins_names_to_figures() -> None:
 def test_relations_with_pandas_backend() -> None:
     """relations(backend="pandas") gives the same rows as pandas, with categoricals."""
     df = relations(backend="pandas")
-    assert list(df.columns) == [*TABLES["figures"].model.model_fields, *JOINED]
+    assert list(df.columns) == [*PUBLISHED["figures"].model.model_fields, *JOINED]
     assert len(df) == len(DATA.figures)
     assert isinstance(df["source_kind"].dtype, pd.CategoricalDtype)
     assert list(df["source_title"]) == relations()["source_title"].to_list()
@@ -146,3 +166,36 @@ def test_missing_library_names_the_extra(
     with pytest.raises(ImportError) as excinfo:
         call()  # type: ignore[operator]
     assert str(excinfo.value) == f"{message}: pip install 'zhusan-data[{module}]'"
+
+
+def test_top_level_loaders_work_after_a_plain_import() -> None:
+    """`import zhusan; zhusan.to_pandas('estimates')` works in a fresh interpreter."""
+    code = "import zhusan; print(zhusan.to_pandas('estimates').shape)"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"({len(zhusan.estimates())}, {len(Estimate.model_fields)})"
+
+
+def test_importing_zhusan_imports_no_dataframe_or_spreadsheet_library() -> None:
+    """pandas, openpyxl and frictionless are imported only when a loader or export needs them."""
+    code = (
+        "import sys, zhusan; "
+        "print(sorted(m for m in ('pandas', 'openpyxl', 'jsonschema', 'frictionless') "
+        "if m in sys.modules))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert proc.stdout.strip() == "[]", proc.stderr
+
+
+def test_top_level_loaders_are_the_frames() -> None:
+    """zhusan.to_pandas, to_polars and to_arrow give the same tables as zhusan.outputs.frames."""
+    assert zhusan.tables() == list(PUBLISHED)
+    assert zhusan.to_polars("sources").equals(to_polars("sources"))
+    assert zhusan.to_pandas("figures_flat").equals(to_pandas("figures_flat"))
+    assert zhusan.to_arrow("estimates").equals(to_arrow("estimates"))
+    with pytest.raises(zhusan.UnknownTable, match="the tables are: sources, organizations"):
+        zhusan.to_pandas("estimate")  # type: ignore[arg-type]

@@ -7,8 +7,10 @@ import hashlib
 import html
 import os
 import re
+import shutil
 import threading
 from collections.abc import Iterator
+from datetime import date
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,6 +22,7 @@ import pytest
 import zhusan
 from tests.conftest import read_rows, refresh_hashes, write_rows
 from zhusan.api import site as write_site
+from zhusan.site import chart as site_chart
 from zhusan.site import pages as site
 from zhusan.site import text as site_text
 from zhusan.site.pages import CHARTS
@@ -250,6 +253,97 @@ def test_a_folder_of_other_files_is_not_replaced(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
+@pytest.fixture(scope="module")
+def release_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A release of the bundled package, dated 2025-06-01."""
+    out = tmp_path_factory.mktemp("release") / "release"
+    zhusan.release(out, date=date(2025, 6, 1))
+    return out
+
+
+@pytest.fixture(scope="module")
+def built_with_release(tmp_path_factory: pytest.TempPathFactory, release_folder: Path) -> Path:
+    """The site of the bundled package with its release's Downloads page."""
+    out = tmp_path_factory.mktemp("site-release") / "site"
+    write_site(out, release=release_folder)
+    return out
+
+
+def test_the_downloads_page_lists_every_release_file(
+    built_with_release: Path, release_folder: Path
+) -> None:
+    """Each release file is linked, copied unchanged, with its size and full SHA-256."""
+    text = (built_with_release / "downloads.html").read_text(encoding="utf-8")
+    page = Page(text)
+    files = sorted(p.name for p in release_folder.iterdir())
+    assert len(files) == 8
+    for name in files:
+        data = (release_folder / name).read_bytes()
+        assert f"downloads/{name}" in page.links
+        assert (built_with_release / "downloads" / name).read_bytes() == data
+        assert hashlib.sha256(data).hexdigest() in text
+        assert f'title="{len(data):,} bytes"' in text
+    assert 'href="downloads.html"' in (built_with_release / "index.html").read_text("utf-8")
+
+
+def test_a_site_with_a_release_parses_and_its_links_resolve(built_with_release: Path) -> None:
+    """With the Downloads page, every page still parses and every link resolves."""
+    parsed = {name: Page(text) for name, text in pages(built_with_release).items()}
+    assert "downloads.html" in parsed
+    for name, page in parsed.items():
+        assert page.errors == [], name
+        for link in page.links:
+            target = link.partition("#")[0] or name
+            assert (built_with_release / target).is_file(), (name, link)
+
+
+def test_a_tampered_release_file_is_refused(release_folder: Path, tmp_path: Path) -> None:
+    """A release file that no longer matches SHA256SUMS stops the site; nothing is written."""
+    copy = tmp_path / "release"
+    shutil.copytree(release_folder, copy)
+    (copy / "CITATION.cff").write_text("changed\n", encoding="utf-8")
+    with pytest.raises(zhusan.UnusableInput, match=r"CITATION\.cff does not match its SHA-256"):
+        write_site(tmp_path / "site", release=copy)
+    assert not (tmp_path / "site").exists()
+
+
+def test_the_cite_box_quotes_citation_cff(built: Path, built_with_release: Path) -> None:
+    """The overview cites the package from CITATION.cff: version, and the date once released."""
+    version = zhusan.__version__
+    index = (built / "index.html").read_text(encoding="utf-8")
+    assert '<section class="cite" id="cite"><h2>Cite this</h2>' in index
+    assert f"(Version {version}) [Data set]" in index and "not a release" in index
+    released = (built_with_release / "index.html").read_text(encoding="utf-8")
+    assert "zhusan-data contributors (2025)" in released and "released 2025-06-01" in released
+    assert "cite the archived source of each number you use" in released
+
+
+def _ticks(svg: str) -> list[float]:
+    pattern = r'class="tick"[^>]*text-anchor="end">([0-9,.]+)<'  # the value axis's ticks
+    return [float(t.replace(",", "")) for t in re.findall(pattern, svg)]
+
+
+def test_a_vague_bar_alone_does_not_set_the_axis(built: Path) -> None:
+    """The returned-people axis ends just above 607, not at 1,250 for "hundreds" (to 1,000)."""
+    counts = (built / "counts.html").read_text(encoding="utf-8")
+    for ident in ("chart-returned", "chart-returned-narrow"):
+        svg = re.search(rf'<svg id="{ident}".*?</svg>', counts, re.DOTALL)
+        assert svg is not None
+        assert max(_ticks(svg.group())) == 800
+        vague = re.search(r'<line class="bar vague" data-figure-id="rferl-04"[^>]*>', svg.group())
+        assert vague is not None and 'y2="12' in vague.group()  # cut at the top of the axis
+
+
+def test_the_axis_is_set_by_vague_bars_when_nothing_else_is_stated() -> None:
+    """A chart of vague figures only still gets an axis that holds them."""
+    vague = [f for f in DATA.figures if f.value is None and f.group][:1]
+    assert vague
+    chart = site_chart.Chart("x", "X", "other", measures=frozenset({vague[0].measure}))
+    svg = site_chart.svg(chart, vague, {vague[0].source_id: "#000"}, range(2019, 2022))
+    upper = site_chart.interval(vague[0].qualifier, vague[0].value).upper
+    assert upper is not None and max(_ticks(svg)) >= upper
+
+
 # In headless Chromium ---------------------------------------------------------------------------
 
 
@@ -287,9 +381,9 @@ def browser() -> Iterator[Any]:
 class Tab:
     """A browser page that records console errors, failed loads and requests leaving the site."""
 
-    def __init__(self, browser: Any, base: str) -> None:
+    def __init__(self, browser: Any, base: str, width: int = 1280) -> None:
         self.base, self.errors, self.outside = base, [], []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
@@ -408,3 +502,107 @@ def test_clicking_a_figure_shows_its_highlighted_quote(tab: Tab, tmp_path: Path)
     assert screenshot(page, tmp_path, "quote.png", full_page=False).stat().st_size > 10_000
     assert screenshot(page, tmp_path, "source-wsj-12.png").stat().st_size > 10_000
     assert tab.errors == []
+
+
+def test_the_report_reads_the_package_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`zhusan report` (zhusan.site) reads and validates the package's files one time."""
+    from zhusan.checks import package
+
+    calls = []
+    real = package.read_package
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(package, "read_package", counted)
+    zhusan.site(tmp_path / "site")
+    assert len(calls) == 1
+
+
+@pytest.fixture
+def phone(browser: Any, served: str) -> Iterator[Tab]:
+    """A fresh browser tab 390 CSS pixels wide, a phone held upright."""
+    t = Tab(browser, served, width=390)
+    yield t
+    t.context.close()
+
+
+#: The smallest on-screen size, in CSS pixels, at which a chart's label counts as readable.
+READABLE_PX = 10
+
+_LABELS = """svg => {
+  const box = svg.getBoundingClientRect();
+  const scale = box.width / svg.viewBox.baseVal.width;
+  return Array.from(svg.querySelectorAll("text.label")).map(t => {
+    const r = t.getBoundingClientRect();
+    return {text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale,
+            left: r.left - box.left, right: r.right - box.left, top: r.top, bottom: r.bottom,
+            width: box.width};
+  });
+}"""
+
+
+@pytest.mark.slow
+def test_charts_are_readable_on_a_phone(phone: Tab, tmp_path: Path) -> None:
+    """At 390 px every chart's labels are at least 10 px, inside the chart, and do not overlap."""
+    page = phone.open("counts.html")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for chart in CHARTS:
+        assert not page.locator(f"#chart-{chart.key}").is_visible()
+        svg = page.locator(f"#chart-{chart.key}-narrow")
+        svg.scroll_into_view_if_needed()
+        assert svg.is_visible(), chart.key
+        labels = svg.evaluate(_LABELS)
+        assert labels, chart.key
+        for label in labels:
+            assert label["px"] >= READABLE_PX, (chart.key, label)
+            assert label["left"] >= -0.5 and label["right"] <= label["width"] + 0.5, label
+        for i, a in enumerate(labels):
+            for b in labels[i + 1 :]:
+                apart = a["right"] <= b["left"] or b["right"] <= a["left"]
+                assert apart or a["bottom"] <= b["top"] or b["bottom"] <= a["top"], (a, b)
+    assert screenshot(page, tmp_path, "counts-390.png").stat().st_size > 10_000
+    assert phone.errors == []
+
+
+@pytest.mark.slow
+def test_wide_screens_show_the_wide_charts(tab: Tab) -> None:
+    """At 1280 px the wide chart shows and the phone's is hidden."""
+    page = tab.open("counts.html")
+    assert page.locator("#chart-returned").is_visible()
+    assert not page.locator("#chart-returned-narrow").is_visible()
+
+
+def _column(page: Any, n: int) -> list[str]:
+    return page.locator(f"#figures-table tbody td:nth-child({n})").evaluate_all(
+        "cs => cs.map(c => c.dataset.sort)"
+    )
+
+
+@pytest.mark.slow
+def test_intervals_sort_as_numbers(tab: Tab) -> None:
+    """Sorting by interval orders by lower then upper bound as numbers, not as text."""
+    page = tab.open("figures.html")
+    page.click("#figures-table th:nth-child(5) button")
+    keys = [[float(x) for x in k.split()] for k in _column(page, 5)]
+    assert len(keys) == len(DATA.figures)
+    assert keys == sorted(keys)
+    assert keys[0][0] == float("-inf") or keys[0][0] <= keys[-1][0]
+    assert any(k[0] >= 1000 for k in keys) and any(k[0] < 100 for k in keys)
+    page.click("#figures-table th:nth-child(5) button")
+    descending = [[float(x) for x in k.split()] for k in _column(page, 5)]
+    assert descending == sorted(keys, reverse=True)
+
+
+@pytest.mark.slow
+def test_empty_values_sort_last_both_ways(tab: Tab) -> None:
+    """Figures with no value ("hundreds") come last, ascending and descending."""
+    page = tab.open("figures.html")
+    empty = sum(f.value is None for f in DATA.figures)
+    assert empty > 0
+    for _ in ("ascending", "descending"):
+        page.click("#figures-table th:nth-child(4) button")
+        values = _column(page, 4)
+        assert values[-empty:] == [""] * empty
+        assert "" not in values[:-empty]

@@ -28,16 +28,19 @@ from zhusan.build.package import (
     sources_metadata,
     table_descriptions,
 )
+from zhusan.engines.reference import read_table
 from zhusan.files.descriptor import DESCRIPTOR, UnusableInput, dump_json, read_descriptor
 from zhusan.files.output import write_atomic
 from zhusan.files.paths import is_file, resource_map, safe_resource_path
 from zhusan.files.remote import is_remote
 from zhusan.files.seeds import MAX_SOURCE_BYTES
 from zhusan.model.cells import parse_cell, write_csv
-from zhusan.model.estimates import ESTIMATES, Estimate, estimates_csv
+from zhusan.model.dataset import Dataset
 from zhusan.model.fields import SLUG_PATTERN
-from zhusan.model.tables import TABLES, Source
-from zhusan.model.tableschema import model_fields, schema_of, table_schema
+from zhusan.model.published import DERIVED, PUBLISHED, table_csv
+from zhusan.model.report import Problem
+from zhusan.model.tables import TABLES, Figure, Source
+from zhusan.model.tableschema import model_fields, table_schema
 
 #: A package name as Data Package wants it: lowercase letters, digits, ``.``, ``_``, ``-``.
 NAME_PATTERN = r"^[a-z0-9._-]+$"
@@ -63,9 +66,21 @@ def _header(model: Any) -> list[str]:
 
 
 def _schema(name: str) -> dict[str, Any]:
-    if name == ESTIMATES:
-        return schema_of(Estimate, "estimate_id")
-    return table_schema(TABLES[name])
+    return table_schema(PUBLISHED[name])
+
+
+def _derived_inputs(figures: list[Figure], sources_csv: bytes) -> Dataset:
+    """What the derived tables are computed from: the valid figures and sources."""
+    problems: list[Problem] = []
+    text = sources_csv.decode("utf-8-sig", errors="replace")
+    sources = [m for m in read_table("sources", text, problems).models.values()]
+    empty: tuple[Any, ...] = ()
+    return Dataset(
+        sources=tuple(s for s in sources if isinstance(s, Source)),
+        organizations=empty, places=empty, people=empty, roles=empty, events=empty,
+        figures=tuple(figures), figure_links=empty, definitions=empty, mentions=empty,
+        discrepancies=empty,
+    )  # fmt: skip
 
 
 def init_package(
@@ -81,7 +96,7 @@ def init_package(
         )
     files: dict[Path, bytes] = {}
     for table in table_descriptions():
-        model = Estimate if table == ESTIMATES else TABLES[table].model
+        model = PUBLISHED[table].model
         files[folder / "dataset" / f"{table}.csv"] = write_csv(_header(model), [])
         files[folder / "schema" / f"{table}.json"] = dump_json(_schema(table))
     descriptor: dict[str, Any] = {"$schema": PACKAGE_PROFILE, "name": name, "title": title or name}
@@ -269,7 +284,10 @@ def refresh_package(package: Path) -> Refreshed:
             filled.append(row.get("source_id") or row["path"])
     if filled:
         files[paths["sources"]] = _csv(header, rows)
-    files[paths[ESTIMATES]] = estimates_csv(figures_of(paths["figures"]))
+    sources_csv = files.get(paths["sources"]) or paths["sources"].read_bytes()
+    inputs = _derived_inputs(figures_of(paths["figures"]), sources_csv)
+    for name in DERIVED:
+        files[paths[name]] = table_csv(name, inputs)
     for name in table_descriptions():
         schema = resources.get(name, {}).get("schema", f"schema/{name}.json")
         if isinstance(schema, str) and not is_remote(schema):
@@ -294,7 +312,6 @@ def refresh_package(package: Path) -> Refreshed:
         if name not in names:
             data = content.get(paths[name]) or paths[name].read_bytes()
             updated.append(resource_entry(name, data))
-    sources_csv = files.get(paths["sources"]) or paths["sources"].read_bytes()
     descriptor = {**descriptor, "sources": sources_metadata(sources_csv), "resources": updated}
     files[root / DESCRIPTOR] = dump_json(descriptor)
     written = []

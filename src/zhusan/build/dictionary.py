@@ -15,7 +15,8 @@ from zhusan.files.descriptor import resolve
 from zhusan.model.cells import format_cell
 from zhusan.model.dataset import Dataset
 from zhusan.model.dates import PARTIAL_DATE_PATTERN
-from zhusan.model.tables import TABLES
+from zhusan.model.published import PUBLISHED
+from zhusan.model.text import collapse
 from zhusan.outputs.columns import Column, table_columns, table_rows
 
 EXAMPLE_WIDTH = 60
@@ -36,7 +37,7 @@ _CONSTRAINTS = (
 
 def _cell(text: str) -> str:
     """Text safe inside a Markdown table cell: one line, pipes escaped."""
-    return " ".join(text.split()).replace("|", "\\|")
+    return collapse(text).replace("|", "\\|")
 
 
 def _code(text: str) -> str:
@@ -87,7 +88,7 @@ def _required(col: Column) -> str:
 
 def table_section(name: str, data: Dataset) -> str:
     """The Markdown section of one table."""
-    spec = TABLES[name]
+    spec = PUBLISHED[name]
     rows = table_rows(data, name)
     doc = (spec.model.__doc__ or "").strip()
     intro = f"{spec.description} One row: {doc[:1].lower()}{doc[1:]}" if doc else spec.description
@@ -95,7 +96,10 @@ def table_section(name: str, data: Dataset) -> str:
     lines.append(f"- Rows: {len(rows)}")
     lines.append(f"- Primary key: `{spec.primary_key}`")
     if spec.foreign_keys:
-        refs = [f"`{fk.field}` → `{fk.table}.{fk.ref}`" for fk in spec.foreign_keys]
+        refs = [
+            f"`{fk.field}` → `{fk.table}.{fk.ref}`" + (" (each item)" if fk.many else "")
+            for fk in spec.foreign_keys
+        ]
         lines.append("- Foreign keys: " + ", ".join(refs))
     else:
         lines.append("- Foreign keys: none")
@@ -131,11 +135,12 @@ def data_dictionary(path: str | os.PathLike[str] | None = None, data: Dataset | 
         "Every table of the package, in the order of `datapackage.json`. In the CSV files an",
         "empty cell is a missing value, lists are `;`-separated, and booleans are `true` or",
         "`false`. A field is required when every row must give a value. Examples are the first",
-        "non-empty value of the field in the bundled data. `estimates.csv` is generated from",
-        "the figures (see the README).",
+        "non-empty value of the field in the bundled data. `estimates.csv` and",
+        "`figures_flat.csv` are generated from the other tables by `zhusan schema`; never edit",
+        "them by hand.",
         "",
-        *(f"- [{name}](#{name}): {spec.description}" for name, spec in TABLES.items()),
+        *(f"- [{name}](#{name}): {spec.description}" for name, spec in PUBLISHED.items()),
         "",
     ]
-    sections = [table_section(name, data) for name in TABLES]
+    sections = [table_section(name, data) for name in PUBLISHED]
     return "\n".join(head) + "\n" + "\n".join(sections)

@@ -1,4 +1,7 @@
-"""Internal: every file `zhusan schema` generates: schema/, datapackage.json, docs, README."""
+"""Internal: every file `zhusan schema` generates.
+
+schema/, datapackage.json, the generated tables, dataset/json/, docs, README blocks, CITATION.cff.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +9,62 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from zhusan.build.blocks import BLOCK, render_blocks
+from zhusan.build.citation import CFF_FILE, citation_cff
 from zhusan.build.dictionary import data_dictionary
-from zhusan.build.readme import render_readme
 from zhusan.engines.reference import read_table
 from zhusan.files.descriptor import (
     DESCRIPTOR,
+    MAX_DESCRIPTOR_BYTES,
     UnusableInput,
     dump_json,
     read_descriptor,
     version,
 )
+from zhusan.files.lines import MAX_RECORD, longest_line
+from zhusan.files.output import write_atomic
+from zhusan.files.paths import read_limited
 from zhusan.model.cells import read_csv
 from zhusan.model.dataset import Dataset
-from zhusan.model.estimates import ESTIMATES, ESTIMATES_DESCRIPTION, Estimate, estimates_csv
+from zhusan.model.published import DERIVED, PUBLISHED, table_csv
 from zhusan.model.report import Problem, report_schema
 from zhusan.model.tables import TABLES, Figure
-from zhusan.model.tableschema import schema_of, table_schema
+from zhusan.model.tableschema import table_schema
+from zhusan.model.text import printable
 from zhusan.outputs.export import json_files
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 #: What a descriptor says that the package's files and the models give: rewritten on refresh.
 DERIVED_KEYS = ("sources", "resources")
+
+
+#: The largest table ``zhusan schema`` reads (it holds every row of a table in memory).
+MAX_TABLE_BYTES = 256 << 20
+
+
+def read_package_file(root: Path, relative: str, limit: int = MAX_TABLE_BYTES) -> bytes:
+    """A file of the package under ``root``, read with the limits ``validate`` applies.
+
+    Refused (UnusableInput, exit 2) when it is reached through a link out of the folder, is a
+    hard link or not a regular file (``files.links.unsafe``), is over ``limit`` bytes, or, for a
+    CSV, has a line longer than ``MAX_RECORD``. ``schema --check`` never reads ``/dev/zero``.
+    """
+    path = root / relative
+    data = read_limited(root, path, limit)
+    if relative.endswith(".csv") and longest_line(data) > MAX_RECORD:
+        raise UnusableInput(
+            f"{printable(path)}: a line is longer than {MAX_RECORD} bytes: refused unread"
+        )
+    return data
+
+
+def _text(root: Path, relative: str) -> str:
+    try:
+        return read_package_file(root, relative).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnusableInput(
+            f"{printable(root / relative)}: not UTF-8 (run `zhusan validate` to find where)"
+        ) from None
 
 
 def require_tables(root: Path) -> None:
@@ -55,9 +93,7 @@ def sources_metadata(sources_csv: bytes) -> list[dict[str, str]]:
 
 def table_descriptions() -> dict[str, str]:
     """Each table of the package (the schema's, then the derived ones) with its description."""
-    out = {t.name: t.description for t in TABLES.values()}
-    out[ESTIMATES] = ESTIMATES_DESCRIPTION
-    return out
+    return {t.name: t.description for t in PUBLISHED.values()}
 
 
 def resource_entry(name: str, data: bytes) -> dict[str, Any]:
@@ -91,8 +127,8 @@ def descriptor_for(
     contributors, homepage, keywords and any other key) is kept from the descriptor on disk;
     ``sources`` and every table's resource are generated, a resource keeping its own
     ``licenses``. ``release`` sets ``version`` (the maintainers' generator passes the
-    library's). ``derived`` gives the content of generated tables (estimates) when it is not
-    on disk yet.
+    library's). ``derived`` gives the content of generated tables (estimates,
+    figures_flat) when it is not on disk yet.
     """
     derived = derived or {}
     existing = _existing(root)
@@ -104,7 +140,7 @@ def descriptor_for(
     }
     resources_ = []
     for name in table_descriptions():
-        data = derived.get(name) or (root / "dataset" / f"{name}.csv").read_bytes()
+        data = derived.get(name) or read_package_file(root, f"dataset/{name}.csv")
         entry = resource_entry(name, data)
         if "licenses" in kept.get(name, {}):
             entry["licenses"] = kept[name]["licenses"]
@@ -113,7 +149,7 @@ def descriptor_for(
     meta.setdefault("$schema", PACKAGE_PROFILE)
     if release is not None:
         meta["version"] = release
-    sources = sources_metadata((root / "dataset" / "sources.csv").read_bytes())
+    sources = sources_metadata(read_package_file(root, "dataset/sources.csv"))
     return {**meta, "sources": sources, "resources": resources_}
 
 
@@ -131,15 +167,16 @@ def generated_files(root: Path) -> dict[Path, bytes]:
     if not (root / DESCRIPTOR).is_file():
         raise UnusableInput(f"{root / DESCRIPTOR}: no such file")
     files = {
-        root / "schema" / f"{t.name}.json": dump_json(table_schema(t)) for t in TABLES.values()
+        root / "schema" / f"{t.name}.json": dump_json(table_schema(t)) for t in PUBLISHED.values()
     }
-    files[root / "schema" / f"{ESTIMATES}.json"] = dump_json(schema_of(Estimate, "estimate_id"))
-    derived = {ESTIMATES: estimates_csv(figures_of(root / "dataset" / "figures.csv"))}
-    files[root / "dataset" / f"{ESTIMATES}.csv"] = derived[ESTIMATES]
-    files[root / DESCRIPTOR] = dump_json(descriptor_for(root, derived, version()))
+    data = _dataset_from_csvs(root)
+    derived = {name: table_csv(name, data) for name in DERIVED}
+    for name, content in derived.items():
+        files[root / "dataset" / f"{name}.csv"] = content
+    descriptor = descriptor_for(root, derived, version())
+    files[root / DESCRIPTOR] = dump_json(descriptor)
 
     files[root / "schema" / "validation-report.schema.json"] = dump_json(report_schema())
-    data = _dataset_from_csvs(root)
 
     for name, content in json_files(data).items():
         folder = "schema" if name.endswith(".schema.json") else "dataset"
@@ -149,7 +186,13 @@ def generated_files(root: Path) -> dict[Path, bytes]:
         dictionary = data_dictionary(data=data).encode("utf-8")
         files[root / "docs" / "data-dictionary.md"] = dictionary
 
-        files[readme] = render_readme(data, readme.read_text(encoding="utf-8")).encode("utf-8")
+        for doc in [readme, *sorted((root / "docs").glob("*.md"))]:
+            text = read_package_file(root, str(doc.relative_to(root)), MAX_DESCRIPTOR_BYTES).decode(
+                "utf-8"
+            )
+            if BLOCK.search(text):
+                files[doc] = render_blocks(data, text).encode("utf-8")
+        files[root / CFF_FILE] = citation_cff(descriptor).encode("utf-8")
     return files
 
 
@@ -158,15 +201,38 @@ def _dataset_from_csvs(root: Path) -> Dataset:
     problems: list[Problem] = []
     tables: dict[str, Any] = {}
     for name in TABLES:
-        text = (root / "dataset" / f"{name}.csv").read_text(encoding="utf-8")
+        text = _text(root, f"dataset/{name}.csv")
         tables[name] = tuple(read_table(name, text, problems).models.values())
     return Dataset(**tables)
 
 
 def drifted(root: Path) -> list[Path]:
-    """Generated files whose content on disk differs from what ``zhusan schema`` would write."""
+    """Generated files whose content on disk differs from what ``zhusan schema`` would write.
+
+    Each is read with ``read_package_file``'s limits, and no further than its expected size.
+    """
     out = []
     for path, data in generated_files(root).items():
-        if not path.is_file() or path.read_bytes() != data:
+        if not path.is_file():
+            out.append(path)
+            continue
+        relative = path.relative_to(root).as_posix()
+        if read_package_file(root, relative, len(data) + 1) != data:
             out.append(path)
     return out
+
+
+def write_generated(root: Path, files: dict[Path, bytes]) -> None:
+    """Write each generated file, each through a temporary file renamed over it.
+
+    UnusableInput, before anything is written, when a file's folder leads out of ``root`` (a
+    symbolic link in a package from elsewhere).
+    """
+    base = root.resolve()
+    for path in files:
+        if not path.parent.resolve().is_relative_to(base):
+            raise UnusableInput(
+                f"{printable(path)}: its folder leads outside the package folder: nothing written"
+            )
+    for path, data in files.items():
+        write_atomic(path, data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from zhusan.checks.consistency import TOPICS, family, findings, topic
+from zhusan.checks.coverage_rules import coverage_findings
 from zhusan.model.dataset import Dataset
 from zhusan.model.intervals import fmt, interval
 
@@ -20,7 +21,7 @@ def conflict_list(data: Dataset) -> list[dict[str, Any]]:
     by_id = {f.figure_id: f for f in data.figures}
     explained = {d.finding_id: d for d in data.discrepancies}
     out = []
-    for finding in findings(data.figures):
+    for finding in [*findings(data.figures), *coverage_findings(data.figures)]:
         figs = [by_id[i] for i in finding.figure_ids]
         rank = topic(family(figs[0].measure), figs[0].group)
         d = explained.get(finding.finding_id)

@@ -15,6 +15,7 @@ import polars as pl
 
 from zhusan.checks.messages import message
 from zhusan.model.cells import format_cell
+from zhusan.model.dates import first_day, last_day
 from zhusan.model.intervals import interval_exprs
 from zhusan.model.tables import Figure
 
@@ -108,23 +109,6 @@ def _null(c: str) -> pl.Expr:
     return pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
 
 
-def _first_day(c: pl.Expr) -> pl.Expr:
-    n = c.str.len_chars()
-    full = pl.when(n == 4).then(c + "-01-01").when(n == 7).then(c + "-01").otherwise(c)
-    return full.str.to_date("%Y-%m-%d", strict=False)
-
-
-def _last_day(c: pl.Expr) -> pl.Expr:
-    n = c.str.len_chars()
-    return (
-        pl.when(n == 4)
-        .then((c + "-12-31").str.to_date("%Y-%m-%d", strict=False))
-        .when(n == 7)
-        .then((c + "-01").str.to_date("%Y-%m-%d", strict=False).dt.month_end())
-        .otherwise(c.str.to_date("%Y-%m-%d", strict=False))
-    )
-
-
 def prepare(raw: pl.DataFrame) -> pl.DataFrame:
     """Typed columns for the checks from the raw (string) figure columns of valid rows.
 
@@ -137,7 +121,7 @@ def prepare(raw: pl.DataFrame) -> pl.DataFrame:
     )
     value = pl.col("value").cast(pl.Float64, strict=False)
     lo, hi, bounds = interval_exprs(value, pl.col("qualifier"))
-    start = pl.coalesce(_first_day(pl.col("period_start")), _first_day(pl.col("as_of")))
+    start = pl.coalesce(first_day(pl.col("period_start")), first_day(pl.col("as_of")))
     return df.with_columns(
         v=value,
         lo=lo,
@@ -145,7 +129,7 @@ def prepare(raw: pl.DataFrame) -> pl.DataFrame:
         b=bounds,
         fam=pl.col("measure").replace(FAMILIES),
         first=pl.when(pl.col("as_of").is_null()).then(None).otherwise(start),
-        last=_last_day(pl.col("as_of")),
+        last=last_day(pl.col("as_of")),
     ).with_columns(lo_open=pl.col("b").str.starts_with("("), hi_open=pl.col("b").str.ends_with(")"))
 
 

@@ -32,7 +32,7 @@ from zhusan.model.tableschema import model_fields
 #: The columns of the figures an estimate reads.
 _FIGURE_COLUMNS = (
     "figure_id", "source_id", "stated", "value", "unit", "qualifier", "measure", "group",
-    "scope", "as_of",
+    "scope", "as_of", "legal_stage", "attribution", "speaker_id", "speaker_org_id", "derivation",
 )  # fmt: skip
 #: The largest derived table read (it has a row per thing counted and year).
 MAX_DERIVED_BYTES = 64 << 20
@@ -52,6 +52,19 @@ class _Figure:
     group: str | None
     scope: str
     as_of: str | None
+    legal_stage: str | None
+    attribution: str
+    speaker_id: str | None
+    speaker_org_id: str | None
+    derivation: str
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A source as an estimate reads it: whether it is independent."""
+
+    source_id: str
+    interest: str
 
 
 @dataclass
@@ -83,10 +96,19 @@ def expected_estimates(pkg: Package) -> list[Estimate] | None:
             r["group"] or None,
             r["scope"],
             r["as_of"] or None,
+            r["legal_stage"] or None,
+            r["attribution"],
+            r["speaker_id"] or None,
+            r["speaker_org_id"] or None,
+            r["derivation"],
         )
         for r in rows.sort("_row").iter_rows(named=True)
     ]
-    return estimates(figures)
+    sources = [
+        _Source(r["source_id"], r["interest"])
+        for r in valid_rows(pkg, "sources", "source_id", "interest").iter_rows(named=True)
+    ]
+    return estimates(figures, sources)
 
 
 def _header_problems(header: list[str], names: list[str]) -> list[Problem]:

@@ -7,6 +7,11 @@ from collections.abc import Iterator
 import polars as pl
 
 from zhusan.checks.consistency import FIGURE_COLUMNS, finding_frame, findings_of, spell_id
+from zhusan.checks.coverage_rules import (
+    COVERAGE_COLUMNS,
+    coverage_finding_frame,
+    coverage_findings_of,
+)
 from zhusan.checks.frames import valid_rows
 from zhusan.engines.frame import Package
 from zhusan.model.report import Problem
@@ -19,7 +24,8 @@ def check_findings(pkg: Package) -> Iterator[Problem]:
     it exactly when ``rule:sorted(figure_ids)`` spells the same id.
     """
     figures = valid_rows(pkg, "figures", *FIGURE_COLUMNS)
-    found = finding_frame(figures)
+    covered = valid_rows(pkg, "figures", *COVERAGE_COLUMNS)
+    found = pl.concat([finding_frame(figures), coverage_finding_frame(covered)], how="diagonal")
     disc = valid_rows(pkg, "discrepancies", "finding_id", "rule", "figure_ids").with_columns(
         spelled=spell_id(pl.col("rule"), pl.col("figure_ids").str.split(";")),
         occurs=pl.col("finding_id").is_in(found["finding_id"].implode()),
@@ -55,7 +61,11 @@ def check_findings(pkg: Package) -> Iterator[Problem]:
     if unexplained.height:
         ids = {i for ids in unexplained["ids"].to_list() for i in ids}
         wanted = set(unexplained["finding_id"].to_list())
-        for f in findings_of(figures.filter(pl.col("figure_id").is_in(list(ids)))):
+        involved = pl.col("figure_id").is_in(list(ids))
+        for f in [
+            *findings_of(figures.filter(involved)),
+            *coverage_findings_of(covered.filter(involved)),
+        ]:
             if f.finding_id in wanted:
                 yield Problem(
                     "unexplained-finding",

@@ -9,6 +9,7 @@ import polars as pl
 from zhusan.engines.frame import Package
 from zhusan.model.report import Problem
 from zhusan.model.tables import TABLES
+from zhusan.model.tableschema import LIST_DELIMITER
 
 
 def _repeats(df: pl.DataFrame, pk: str) -> pl.DataFrame:
@@ -53,11 +54,16 @@ def check_keys(pkg: Package) -> Iterator[Problem]:
         for fk in table.foreign_keys:
             if fk.field not in df.columns:
                 continue
-            absent = _absent(df[fk.field], keys[fk.table])
+            cells = df.select(fk.field, "_row")
+            if fk.many:  # a list column: each item refers to a row
+                cells = cells.with_columns(pl.col(fk.field).str.split(LIST_DELIMITER)).explode(
+                    fk.field
+                )
+            absent = _absent(cells[fk.field], keys[fk.table])
             if absent.len() == 0:
                 continue
-            bad = df.filter(pl.col(fk.field).is_in(absent.implode()))
-            for value, row in bad.select(fk.field, "_row").sort("_row").iter_rows():
+            bad = cells.filter(pl.col(fk.field).is_in(absent.implode()))
+            for value, row in bad.sort("_row", maintain_order=True).iter_rows():
                 yield Problem(
                     "foreign-key",
                     f"{value!r} is not a {fk.ref} in {fk.table}",

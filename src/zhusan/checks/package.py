@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from zhusan.checks.derived import check_derived
+from zhusan.checks.descriptor import descriptor_problems
 from zhusan.checks.quotes import quote_problems
 from zhusan.checks.run import run_checks
 from zhusan.engines.frame import Engine, Package, TableRows
@@ -92,6 +93,7 @@ def read_package(
             tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="zhusan-remote-"))
             paths |= fetch_all(urls, Path(tmp), max_remote_bytes)
         problems = Problems(max_per_code)
+        problems += descriptor_problems(descriptor, root)
         tables = read_tables(
             resources, paths, engine, keep_models, progress, problems, check_block, after_table
         )

@@ -8,7 +8,13 @@ from zhusan.model.report import Problem
 from zhusan.model.text import collapse
 
 #: Tables whose rows carry a quote from their source, and the column that names the source.
-QUOTED = {"figures": "quote", "mentions": "quote", "roles": "quote", "sources": "disclosure_quote"}
+QUOTED = {
+    "figures": "quote",
+    "definitions": "quote",
+    "mentions": "quote",
+    "roles": "quote",
+    "sources": "disclosure_quote",
+}
 
 
 def quote_problems(name: str, frame: pl.DataFrame, texts: dict[str, str]) -> list[Problem]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
+from zhusan.checks.cycles import check_cycles
+from zhusan.checks.derivations import check_derivations
 from zhusan.checks.findings import check_findings
 from zhusan.checks.intervals import check_intervals
 from zhusan.checks.keys import check_keys
@@ -13,8 +15,17 @@ from zhusan.checks.names import check_aliases, check_attested
 from zhusan.engines.frame import Package
 from zhusan.model.report import MAX_PER_CODE, Problem, Problems
 
-#: Every check, in the order their problems are listed, in the order their problems are listed.
-CHECKS = (check_keys, check_aliases, check_attested, check_intervals, check_links, check_findings)
+#: Every check, in the order their problems are listed.
+CHECKS = (
+    check_keys,
+    check_aliases,
+    check_attested,
+    check_intervals,
+    check_links,
+    check_cycles,
+    check_derivations,
+    check_findings,
+)
 
 
 def run_checks(pkg: Package, max_per_code: int | None = MAX_PER_CODE) -> Problems:

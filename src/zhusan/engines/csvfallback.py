@@ -22,6 +22,7 @@ import polars as pl
 from zhusan.engines.fast import checked, flag_expr, joined, judge
 from zhusan.engines.frame import BlockCheck, TableRows, columns
 from zhusan.engines.reference import records
+from zhusan.files.links import open_file
 from zhusan.model.report import Problem
 
 #: Records per chunk, and characters of cells per chunk (whichever comes first).
@@ -58,7 +59,7 @@ def read_csv_rows(
             progress(name, rows, min(position / size, 1.0))
 
     with (
-        path.open("rb") as raw,
+        open_file(path) as raw,
         io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh,
     ):
         for record in records(name, fh, problems):

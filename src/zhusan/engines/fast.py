@@ -35,6 +35,7 @@ from zhusan.engines.frame import (
 )
 from zhusan.files.blocks import Blocks, NotUtf8, TooLong
 from zhusan.files.lines import MAX_RECORD
+from zhusan.files.links import open_file
 from zhusan.model.dates import PARTIAL_DATE_PATTERN
 from zhusan.model.report import Problem, Problems
 from zhusan.model.rules import rules_flag, undeclared_validators
@@ -107,13 +108,19 @@ def flag_expr(name: str) -> pl.Expr:
     return (flag | rules_flag(model)).fill_null(True)
 
 
-def _header(path: Path) -> list[str] | None:
-    """The header's names; ``TooLong`` when the header is longer than a block."""
-    head = b""
-    with path.open("rb") as fh:
+def _header(path: Path) -> tuple[list[str] | None, bool]:
+    """The header's names, and whether the file is nothing else (no line break at all).
+
+    ``TooLong`` when the header is longer than a block. A file that is only a header without a
+    final line break is an empty table (pyarrow, told to skip the header, would find its
+    record unfinished and call it too long).
+    """
+    head, alone = b"", False
+    with open_file(path) as fh:
         while b"\n" not in head and b"\r" not in head and len(head) <= BLOCK_SIZE:
             chunk = fh.read(1 << 16)
             if not chunk:
+                alone = True
                 break
             head += chunk
     line = head.splitlines()[0] if head else b""
@@ -125,7 +132,7 @@ def _header(path: Path) -> list[str] | None:
         raise _Fallback from None
     if '"' in text:
         raise _Fallback  # quoted header names: let the reference engine parse them
-    return next(csv.reader(io.StringIO(text, newline="")), None)
+    return next(csv.reader(io.StringIO(text, newline="")), None), alone
 
 
 def _batches(blocks: Blocks, header: list[str]) -> Any:
@@ -255,13 +262,15 @@ def _read_blocks(
 
     False when the header needs the reference engine.
     """
-    header = _header(path)
+    header, alone = _header(path)
     if header is None:
         return False
     header_problems = check_header(name, header)
     if any(p.code != "extra-column" for p in header_problems):
         return False
     found += header_problems
+    if alone:
+        return True  # a header without a line break: no row to read
     keep = list(columns(name))
     flag = flag_expr(name)
     start = 2

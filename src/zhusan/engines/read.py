@@ -9,6 +9,7 @@ tells which archived documents the later tables' quotes are checked against).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,11 +20,14 @@ from zhusan.engines.fast import read_fast
 from zhusan.engines.frame import DROPPED, BlockCheck, Engine, TableRows, empty_frame
 from zhusan.engines.reference import read_records
 from zhusan.files.blocks import Blocks
+from zhusan.files.descriptor import UnusableInput
 from zhusan.files.lines import MAX_RECORD, too_long
+from zhusan.files.links import open_file, reason
 from zhusan.files.paths import digest, digest_problems, hash_algorithm, is_file
 from zhusan.files.remote import shown
 from zhusan.model.report import Problem, Problems
 from zhusan.model.tables import TABLES
+from zhusan.model.text import printable
 
 
 def read_tables(
@@ -39,50 +43,71 @@ def read_tables(
     """Every table of ``TABLES``, in order; problems go to ``problems``."""
     tables: dict[str, TableRows] = {}
     for name in TABLES:
-        path = paths.get(name)
-        if path is None:
-            problems.append(Problem("missing-resource", f"the descriptor has no resource {name!r}"))
-            tables[name] = TableRows(name, empty_frame(name))
-            continue
-        if not is_file(path):
-            problems.append(
-                Problem("missing-file", f"{shown(resources[name]['path'])}: no such file", name)
+        try:
+            tables[name] = _read_table(
+                name, resources, paths, engine, keep_models, progress, problems, check_block
             )
-            tables[name] = TableRows(name, empty_frame(name))
-            continue
-        table, found = None, Problems(problems.limit)
-        if engine == "fast" and not keep_models:
-            # One pass: the blocks pyarrow reads are hashed and checked on the way.
-            blocks = Blocks(path, hash_algorithm(resources[name]), MAX_RECORD)
-            table = read_fast(name, path, found, check_block, progress, blocks)
-            if table is not None:
-                problems += (
-                    digest_problems(resources[name], blocks.hexdigest(), blocks.size, name)
-                    if blocks.done
-                    else digest(resources[name], path, name)
-                )
-        refused = None if table is not None else too_long(path, name)
-        if refused is not None:
-            problems += [*digest(resources[name], path, name), refused]
-            tables[name] = TableRows(name, empty_frame(name))
-            continue
-        if table is None:
-            # The hash runs on a second thread while the table is parsed and checked.
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                hashed = pool.submit(digest, resources[name], path, name)
-                found = Problems(problems.limit)
-                if engine == "fast" and not keep_models:
-                    table = read_csv_rows(name, path, found, check_block, progress)
-                problems += hashed.result()
-        if table is not None:
-            problems += found
-        else:
-            with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
-                table = read_records(name, fh, problems, keep_models)
-            problems += check_block(name, table.frame)
-            table.frame = table.frame.drop(
-                [c for c in DROPPED if name != "sources" and c in table.frame.columns]
-            )
-        tables[name] = table
-        problems += after_table(table)
+        except OSError as exc:  # unreadable (permissions, I/O error, a file swapped for a link)
+            shown = printable(resources[name].get("path"))
+            raise UnusableInput(
+                f"resource {name!r}: {shown} cannot be read ({reason(exc)})"
+            ) from None
+        problems += after_table(tables[name])
     return tables
+
+
+def _read_table(
+    name: str,
+    resources: dict[str, dict[str, Any]],
+    paths: dict[str, Path],
+    engine: Engine,
+    keep_models: bool,
+    progress: Callable[[str, int, float], None] | None,
+    problems: Problems,
+    check_block: BlockCheck,
+) -> TableRows:
+    """One table, read by the engine asked for; its problems go to ``problems``."""
+    path = paths.get(name)
+    if path is None:
+        problems.append(Problem("missing-resource", f"the descriptor has no resource {name!r}"))
+        return TableRows(name, empty_frame(name))
+    if not is_file(path):
+        problems.append(
+            Problem("missing-file", f"{shown(resources[name]['path'])}: no such file", name)
+        )
+        return TableRows(name, empty_frame(name))
+    table, found = None, Problems(problems.limit)
+    if engine == "fast" and not keep_models:
+        # One pass: the blocks pyarrow reads are hashed and checked on the way.
+        blocks = Blocks(path, hash_algorithm(resources[name]), MAX_RECORD)
+        table = read_fast(name, path, found, check_block, progress, blocks)
+        if table is not None:
+            problems += (
+                digest_problems(resources[name], blocks.hexdigest(), blocks.size, name)
+                if blocks.done
+                else digest(resources[name], path, name)
+            )
+    refused = None if table is not None else too_long(path, name)
+    if refused is not None:
+        problems += [*digest(resources[name], path, name), refused]
+        return TableRows(name, empty_frame(name))
+    if table is None:
+        # The hash runs on a second thread while the table is parsed and checked.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            hashed = pool.submit(digest, resources[name], path, name)
+            found = Problems(problems.limit)
+            if engine == "fast" and not keep_models:
+                table = read_csv_rows(name, path, found, check_block, progress)
+            problems += hashed.result()
+    if table is not None:
+        problems += found
+    else:
+        with io.TextIOWrapper(
+            open_file(path), encoding="utf-8-sig", errors="surrogateescape", newline=""
+        ) as fh:
+            table = read_records(name, fh, problems, keep_models)
+        problems += check_block(name, table.frame)
+        table.frame = table.frame.drop(
+            [c for c in DROPPED if name != "sources" and c in table.frame.columns]
+        )
+    return table

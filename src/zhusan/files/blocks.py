@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import struct
 import threading
 from pathlib import Path
@@ -21,6 +22,7 @@ import polars as pl
 import pyarrow as pa
 
 from zhusan.files.lines import LineRun
+from zhusan.files.links import open_file
 
 #: Blocks read ahead of the batches taken; pyarrow needs block i + 1 to finish batch i.
 AHEAD = 3
@@ -84,7 +86,7 @@ class Blocks:
     def __init__(
         self, path: Path, algorithm: str | None, max_record: int, ahead: int | None = None
     ) -> None:
-        self._file = path.open("rb", buffering=0)
+        self._file = open_file(path)
         self._hash: Any = hashlib.new(algorithm) if algorithm else None
         self._max = max_record
         self._lines = LineRun()
@@ -93,7 +95,7 @@ class Blocks:
         self._ahead = AHEAD if ahead is None else ahead
         self._turn = threading.Condition()
         self._io = threading.Lock()
-        self._left = path.stat().st_size
+        self._left = os.fstat(self._file.fileno()).st_size
         self.size = 0
         #: Reads that waited ``WAIT`` seconds for the consumer in vain (pacing gone wrong).
         self.stalls = 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from zhusan.files.links import open_file
 from zhusan.model.report import Problem
 
 #: The longest line read (the fast engine's block size); longer ones are refused unread.
@@ -46,6 +47,15 @@ class LineRun:
         return max(longest, self._run)
 
 
+def longest_line(data: bytes) -> int:
+    """The longest run of bytes without a line break in ``data``."""
+    lines, longest = LineRun(), 0
+    view = memoryview(data)
+    for at in range(0, len(data), MAX_RECORD):
+        longest = max(longest, lines.feed(view[at : at + MAX_RECORD]))
+    return longest
+
+
 def too_long(path: Path, table: str) -> Problem | None:
     """A problem when the file has a run of more than ``MAX_RECORD`` bytes without a line break.
 
@@ -55,7 +65,7 @@ def too_long(path: Path, table: str) -> Problem | None:
     """
     buf = bytearray(4 << 20)
     lines, longest = LineRun(), 0
-    with path.open("rb", buffering=0) as fh:
+    with open_file(path) as fh:
         while longest <= MAX_RECORD and (n := fh.readinto(buf)):
             longest = max(longest, lines.feed(memoryview(buf)[:n]))
     if longest <= MAX_RECORD:

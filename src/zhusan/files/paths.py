@@ -6,12 +6,33 @@ import hashlib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from zhusan.files.descriptor import UnusableInput
+from zhusan.files.descriptor import UnusableInput, is_bundled
+from zhusan.files.links import open_file, reason, unsafe
 from zhusan.model.report import Problem
+from zhusan.model.text import printable
+
+
+def read_limited(root: Path, path: Path, limit: int) -> bytes:
+    """The bytes of a package file, refused (UnusableInput) when unsafe or over ``limit`` bytes."""
+    why = unsafe(root, path, is_bundled(root))
+    if why is not None:
+        raise UnusableInput(f"{printable(path)}: {why}")
+    try:
+        with open_file(path) as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise UnusableInput(f"{printable(path)}: cannot be read ({reason(exc)})") from None
+    if len(data) > limit:
+        raise UnusableInput(f"{printable(path)}: more than the {limit} bytes read: refused")
+    return data
 
 
 def safe_resource_path(root: Path, value: object, name: str) -> Path:
-    """The file a resource path names; UnusableInput for anything outside the package folder."""
+    """The file a resource path names; UnusableInput for anything outside the package folder.
+
+    The path is resolved (symbolic links followed) and must stay inside ``root``; the file must
+    pass ``unsafe`` (a regular file, not a hard link). A missing file is returned as it is.
+    """
     if not isinstance(value, str) or not value:
         raise UnusableInput(f"resource {name!r}: path must be a non-empty string")
     if "://" in value or value.startswith(("/", "\\")) or ":" in value.split("/")[0]:
@@ -24,10 +45,13 @@ def safe_resource_path(root: Path, value: object, name: str) -> Path:
         target = (root / value).resolve()
     except (OSError, ValueError, RuntimeError) as exc:
         raise UnusableInput(
-            f"resource {name!r}: path {value!r} cannot be resolved: {exc}"
+            f"resource {name!r}: path {value!r} cannot be resolved ({reason(exc)})"
         ) from None
     if not target.is_relative_to(root.resolve()):
         raise UnusableInput(f"resource {name!r}: path {value!r} points outside the package folder")
+    why = unsafe(root, target, is_bundled(root))
+    if why is not None:
+        raise UnusableInput(f"resource {name!r}: path {value!r} {why}")
     return target
 
 
@@ -40,15 +64,18 @@ def is_file(path: Path) -> bool:
 
 
 def resource_map(descriptor: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The descriptor's resources by name; UnusableInput when they are not a list of objects."""
+    """The descriptor's resources by name; UnusableInput when they are not a list of objects.
+
+    A name given twice keeps its first resource (``checks.descriptor`` reports the others).
+    """
     resources = descriptor.get("resources")
     if not isinstance(resources, list):
         raise UnusableInput("datapackage.json: 'resources' must be a list")
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for res in resources:
         if not isinstance(res, dict) or not isinstance(res.get("name"), str):
             raise UnusableInput("datapackage.json: every resource must be an object with a name")
-        out[res["name"]] = res
+        out.setdefault(res["name"], res)
     return out
 
 
@@ -92,7 +119,7 @@ def digest(res: dict[str, Any], path: Path, table: str) -> list[Problem]:
     """A resource against its descriptor's hash and byte count, in one pass over the file."""
     algo = hash_algorithm(res)
     h, n = (hashlib.new(algo) if algo else None), 0
-    with path.open("rb") as fh:
+    with open_file(path) as fh:
         while chunk := fh.read(1 << 20):
             if h is not None:
                 h.update(chunk)

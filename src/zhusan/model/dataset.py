@@ -7,9 +7,11 @@ from functools import cached_property
 
 from zhusan.model.estimates import Estimate, estimates
 from zhusan.model.tables import (
+    Definition,
     Discrepancy,
     Event,
     Figure,
+    FigureLink,
     Mention,
     Organization,
     Person,
@@ -34,10 +36,12 @@ class Dataset:
     roles: tuple[Role, ...]
     events: tuple[Event, ...]
     figures: tuple[Figure, ...]
+    figure_links: tuple[FigureLink, ...]
+    definitions: tuple[Definition, ...]
     mentions: tuple[Mention, ...]
     discrepancies: tuple[Discrepancy, ...]
 
     @cached_property
     def estimates(self) -> tuple[Estimate, ...]:
         """The derived estimates of the figures, in the order of ``dataset/estimates.csv``."""
-        return tuple(estimates(self.figures))
+        return tuple(estimates(self.figures, self.sources))

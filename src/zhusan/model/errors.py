@@ -115,6 +115,26 @@ CODES: dict[str, ErrorCode] = {
             EXIT_UNUSABLE,
         ),
         ErrorCode(
+            "duplicate-resource",
+            "the descriptor names a resource twice; the first is read, the others are not",
+            "package: [duplicate-resource] resource 'figures' is named again at resources[9]: "
+            "only the first (resources[6]) is read",
+        ),
+        ErrorCode(
+            "descriptor-field",
+            "a descriptor field of the wrong type or with a value zhusan does not read "
+            "(hash, bytes, encoding, format, dialect)",
+            "dataset/figures.csv: [descriptor-field] bytes must be a whole number of zero or "
+            "more, not '120'",
+        ),
+        ErrorCode(
+            "resource-schema",
+            "a resource's Table Schema differs from the one zhusan validates with (fields, "
+            "types, constraints or keys)",
+            "dataset/figures.csv: [resource-schema] schema/figures.json differs from the zhusan "
+            "schema: field value has type 'string', not 'number'",
+        ),
+        ErrorCode(
             "missing-resource",
             "the descriptor has no resource for a table of the schema: a partial package (exit 2)",
             "package: [missing-resource] the descriptor has no resource 'roles'",
@@ -135,7 +155,8 @@ CODES: dict[str, ErrorCode] = {
         ),
         ErrorCode(
             "seed-missing",
-            "an archived document is missing (or lies outside the package folder)",
+            "an archived document is missing, cannot be read, or is reached through a link "
+            "(outside the package folder, or a hard link): not read",
             "dataset/sources.csv row 2 field path: [seed-missing] archived source seeds/a.txt "
             "is missing",
         ),
@@ -174,6 +195,21 @@ CODES: dict[str, ErrorCode] = {
             "a breakdown part or subset that points to a figure of another source",
             "dataset/figures.csv row 8 field parent_id: [cross-source-link] parent_id wsj-01 is "
             "from source wsj-oneal-op-ed, not kylym-shamy-report",
+        ),
+        ErrorCode(
+            "parent-cycle",
+            "a parent_id (or a figure's subset_of) chain that leads back to where it started: "
+            "a thing inside itself",
+            "dataset/places.csv row 5 field parent_id: [parent-cycle] parent_id goes round in "
+            "a circle: a -> b -> a",
+        ),
+        ErrorCode(
+            "derived-value",
+            "a derived figure whose value is not the arithmetic in its stated over the values of "
+            "its derived_from (or whose inputs are of another source, or hedged under an exact "
+            "result)",
+            "dataset/figures.csv row 44 field value: [derived-value] value 38 does not follow "
+            "from its inputs: 607 - 157 - 413 = 37",
         ),
         ErrorCode(
             "unexplained-finding",

@@ -44,6 +44,7 @@ Unit = Literal[
     "organizations",
     "attacks",
     "types",
+    "camps",
 ]
 Qualifier = Literal[
     "exact",
@@ -143,3 +144,51 @@ PlaceKind = Literal[
 DiscrepancyKind = Literal[
     "scope", "timing", "definition", "rounding", "error_in_source", "unexplained"
 ]
+#: Whether a figure's number is printed in the source or worked out from other figures.
+Derivation = Literal["stated", "derived"]
+#: How far along the justice system a count of people is: in custody awaiting charges, arrested,
+#: charged, prosecuted, convicted, "held accountable" (a source's own undefined term), or bound
+#: not to leave a place.
+LegalStage = Literal[
+    "detained",
+    "arrested",
+    "charged",
+    "prosecuted",
+    "convicted",
+    "held_accountable",
+    "travel_restricted",
+]
+#: Whose number it is: the source's own, official figures without a name ("according to
+#: official figures"), a named person or organisation (the speaker columns), or an unnamed
+#: person or document not said to be official ("a US academic", "Recent reports").
+Attribution = Literal["own", "official_unnamed", "named", "unnamed_other"]
+#: Whom a source speaks for: a party to the story, an agent paid by a party, neither, unknown.
+Interest = Literal["party", "agent_of_party", "independent", "unknown"]
+#: Where a statement of this package comes from: a source states it, the package infers it from
+#: the sources, or it rests on knowledge from outside the documents.
+Basis = Literal["stated", "inferred", "outside_knowledge"]
+#: How two figures relate when one is not a breakdown part or subset of the other.
+LinkRelation = Literal[
+    "repeats",
+    "in_addition_to",
+    "superseded_by",
+    "vague_form_of",
+    "same_count_as",
+    "overlaps",
+]
+#: Whether a document defines a term, fixes what it covers by context, or uses it undefined.
+Defined = Literal["defined", "delimited", "not_defined"]
+
+#: Measures that count people in the justice system: each such figure has a legal_stage.
+JUSTICE_MEASURES = (
+    "arrested",
+    "charged",
+    "convicted",
+    "held-accountable",
+    "prosecuted",
+    "transferred-to-detention",
+    "travel-restricted",
+)
+#: Measures that count movements between places (flows): they take origin_place_id and
+#: destination_place_id; place_id is for where a stock is counted.
+FLOW_MEASURES = ("returned", "self-returned", "left-for-syria-iraq")

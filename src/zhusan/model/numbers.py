@@ -104,9 +104,15 @@ def _joins(last: str, before_and: str, kind: str) -> bool:
     return True
 
 
+#: Words that state none: "not a single child", "no other country", "none".
+_NONE = re.compile(r"(?:not (?:a )?single|not one|not any|none|no(?: other)?|no one|nobody)")
+
+
 @functools.lru_cache(maxsize=65536)
 def _read(text: str) -> tuple[Decimal, bool, bool] | None:
     """(number, a fraction word was used, a percent word or sign was used), or None."""
+    if _NONE.fullmatch(" ".join(text.lower().split())):
+        return Decimal(0), False, False
     tokens = _TOKEN.findall(text.lower())
     total, current = Decimal(0), Decimal(0)
     article = fraction = percent = words_after = False

@@ -10,6 +10,7 @@ from typing import Any, Self
 from pydantic import BaseModel, Field
 
 from zhusan.model.errors import CODES, EXIT_VALID
+from zhusan.model.text import printable
 
 REPORT_VERSION = 1
 #: Problems kept of each code in each table; the rest are counted, not kept, so a package with
@@ -45,7 +46,8 @@ class Problem:
         return " ".join(parts)
 
     def __str__(self) -> str:
-        return f"{self.where()}: [{self.code}] {self.message}"
+        """One line, whatever the package holds: control characters are escaped (``printable``)."""
+        return printable(f"{self.where()}: [{self.code}] {self.message}")
 
 
 class Problems(list[Problem]):
@@ -148,7 +150,7 @@ class Report:
                 f"  ... {sum(self.dropped.values())} more not kept: past the first "
                 "--max-per-code of one code in one table"
             )
-        return "\n".join(lines)
+        return "\n".join(printable(line) for line in lines)
 
 
 class _ErrorModel(BaseModel):

@@ -74,6 +74,47 @@ class Set(Cond):
 
 
 @dataclass(frozen=True)
+class Empty(Cond):
+    """The cell is empty (None, or an empty list)."""
+
+    field: str
+
+    def holds(self, row: BaseModel) -> bool | None:  # noqa: D102
+        return getattr(row, self.field) in (None, [])
+
+    def flag(self) -> pl.Expr:  # noqa: D102
+        return pl.col(self.field) == ""
+
+
+@dataclass(frozen=True)
+class Filled(Cond):
+    """The cell holds a value (not None, not an empty list)."""
+
+    field: str
+
+    def holds(self, row: BaseModel) -> bool | None:  # noqa: D102
+        return getattr(row, self.field) not in (None, [])
+
+    def flag(self) -> pl.Expr:  # noqa: D102
+        return pl.col(self.field) != ""
+
+
+@dataclass(frozen=True)
+class In(Cond):
+    """A cell holds one of several values (unknown when empty)."""
+
+    field: str
+    values: tuple[str, ...]
+
+    def holds(self, row: BaseModel) -> bool | None:  # noqa: D102
+        x = getattr(row, self.field)
+        return None if x is None else x in self.values
+
+    def flag(self) -> pl.Expr:  # noqa: D102
+        return _cell(self.field).is_in(list(self.values))
+
+
+@dataclass(frozen=True)
 class Equals(Cond):
     """Two cells are equal (compared as text; unknown when either is empty)."""
 

@@ -11,12 +11,21 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict, Field
 
 from zhusan.model.fields import (
+    FLOW_MEASURES,
+    JUSTICE_MEASURES,
+    Attribution,
+    Basis,
     Bounds,
     CountryCode,
     DateBasis,
+    Defined,
+    Derivation,
     DiscrepancyKind,
     EventKind,
     Group,
+    Interest,
+    LegalStage,
+    LinkRelation,
     ListItem,
     Naming,
     OrganizationKind,
@@ -36,13 +45,17 @@ from zhusan.model.numbers import VALUE_NOTE
 from zhusan.model.rules import (
     Above,
     Differ,
+    Empty,
     Equals,
+    Filled,
+    In,
     Is,
     Misstated,
     NotOneOf,
     NotWithin,
     Row,
     RowRule,
+    Set,
     StartsAfter,
 )
 
@@ -57,6 +70,9 @@ class Source(Row):
     title: Text = Field(description="Title as printed; a bracketed description where untitled.")
     kind: SourceKind = Field(description="What kind of document it is.")
     publisher: str | None = Field(None, description="Who published or issued the document.")
+    publisher_org_id: Slug | None = Field(
+        None, description="The publisher as an organisation of the package (empty: not named)."
+    )
     authors: list[ListItem] = Field(
         default_factory=list, description="Named authors, in byline order (may be empty)."
     )
@@ -68,6 +84,16 @@ class Source(Row):
         "(inferred, see published_note) or not known (unknown)."
     )
     published_note: str | None = Field(None, description="How the date was established.")
+    published_earliest: PartialDate | None = Field(
+        None,
+        description="Earliest possible publication date, where the date is not printed "
+        "(inferred; the clues are in published_note).",
+    )
+    published_latest: PartialDate | None = Field(
+        None,
+        description="Latest possible publication date, where the date is not printed "
+        "(inferred; empty: no upper bound can be given).",
+    )
     url: str | None = Field(
         None, description="Address of the original, where the document gives it."
     )
@@ -90,21 +116,73 @@ class Source(Row):
     disclosure_quote: str | None = Field(
         None, description="Verbatim disclosure or receipt statement printed on the document."
     )
+    interest: Interest = Field(
+        description="Whom the source speaks for: party (a party to the story, e.g. a government "
+        "writing about its own programme), agent_of_party (paid or registered to speak for a "
+        "party), independent (neither), unknown."
+    )
+    interest_org_id: Slug | None = Field(
+        None,
+        description="The party whose interest the source represents: the party itself, or the "
+        "agent's principal; empty for independent and unknown.",
+    )
     interest_note: Text = Field(description="Plain note on the source's interest in the subject.")
     note: str | None = Field(None, description="Other remarks (authorship, translation).")
 
+    __row_rules__ = (
+        RowRule(
+            "earliest-not-after-latest",
+            StartsAfter("published_earliest", "published_latest"),
+            "published_earliest {published_earliest} is after published_latest {published_latest}",
+        ),
+        RowRule(
+            "published-not-before-earliest",
+            StartsAfter("published_earliest", "published"),
+            "published {published} is before published_earliest {published_earliest}",
+        ),
+        RowRule(
+            "published-not-after-latest",
+            StartsAfter("published", "published_latest"),
+            "published {published} is after published_latest {published_latest}",
+        ),
+        RowRule(
+            "interest-names-its-party",
+            In("interest", ("party", "agent_of_party")) & Empty("interest_org_id"),
+            "interest {interest} names its party in interest_org_id",
+        ),
+        RowRule(
+            "independent-names-no-party",
+            In("interest", ("independent", "unknown")) & Filled("interest_org_id"),
+            "interest {interest} has no interest_org_id",
+        ),
+    )
+
 
 class Figure(Row):
-    """One number a source states, in its words."""
+    """One number a source states, in its words (or works out from numbers it states)."""
 
     model_config = _CONFIG
     figure_id: Slug = Field(description="Identifier of the figure (slug).")
     source_id: Slug = Field(description="The source that states it.")
     quote: Text = Field(description="Verbatim passage of the source (whitespace runs collapsed).")
-    stated: Text = Field(description="The number exactly as written inside the quote.")
+    stated: Text = Field(
+        description="The number exactly as written inside the quote; for a derived figure, the "
+        "arithmetic that gives it from the values of derived_from, in their order "
+        "('607 - 157 - 413')."
+    )
+    derivation: Derivation = Field(
+        description="stated: the source prints the number; derived: this package works it out "
+        "from other figures of the same source (derived_from), and the check recomputes it."
+    )
+    derived_from: list[ListItem] = Field(
+        default_factory=list,
+        description="For a derived figure, the figures its value is computed from, in the "
+        "order of the arithmetic in stated; empty for a stated figure.",
+    )
     value: float | None = Field(
         None,
         ge=0,
+        allow_inf_nan=False,
         description="The number the words denote ('two dozen': 24, 'half' in percent: 50); "
         "empty for vague plurals ('dozens'). Where it rightly differs from what stated reads, "
         "the note says why ('" + VALUE_NOTE + " ...').",
@@ -112,10 +190,10 @@ class Figure(Row):
     unit: Unit = Field(description="What the number counts or measures in.")
     qualifier: Qualifier = Field(description="The hedge the source puts on the number.")
     lower: float | None = Field(
-        None, description="Lower end of the implied interval (empty: none)."
+        None, allow_inf_nan=False, description="Lower end of the implied interval (empty: none)."
     )
     upper: float | None = Field(
-        None, description="Upper end of the implied interval (empty: none)."
+        None, allow_inf_nan=False, description="Upper end of the implied interval (empty: none)."
     )
     bounds: Bounds = Field(description="Whether lower and upper are included: [] [) (] ().")
     measure: Slug = Field(
@@ -126,7 +204,27 @@ class Figure(Row):
         description="Population or operation the figure is about; same measure, group and scope "
         "means the same thing is counted."
     )
-    place_id: Slug | None = Field(None, description="Place the figure is about.")
+    legal_stage: LegalStage | None = Field(
+        None,
+        description="For a count of people in the justice system, how far along it they are "
+        "(detained, arrested, charged, prosecuted, convicted, held_accountable, "
+        "travel_restricted); empty for every other figure.",
+    )
+    place_id: Slug | None = Field(
+        None,
+        description="Place where a stock is counted (a camp's population, a country's centres); "
+        "empty for flows, which use origin_place_id and destination_place_id.",
+    )
+    origin_place_id: Slug | None = Field(
+        None,
+        description="For a flow (returned, self-returned, left for Syria and Iraq): where the "
+        "people came from, where the source says so; empty when it names none or several.",
+    )
+    destination_place_id: Slug | None = Field(
+        None,
+        description="For a flow: where the people went, where the source says so; empty when "
+        "it names none or several.",
+    )
     event_id: Slug | None = Field(None, description="Event (operation, round) it belongs to.")
     as_of: PartialDate | None = Field(
         None, description="Date the figure refers to (end of period)."
@@ -135,8 +233,19 @@ class Figure(Row):
     date_basis: DateBasis = Field(
         description="stated in the text, taken from the publication date, inferred, or unknown."
     )
-    speaker_id: Slug | None = Field(None, description="Person the source attributes it to.")
-    speaker_org_id: Slug | None = Field(None, description="Organisation it is attributed to.")
+    attribution: Attribution = Field(
+        description="Whose number it is: own (the source gives it as its own), official_unnamed "
+        "(official figures without a name: 'according to official figures', 'Authorities "
+        "said'), named (a named person or organisation: speaker_id, speaker_org_id), "
+        "unnamed_other (an unnamed person or document not said to be official: 'a US academic', "
+        "'Recent reports')."
+    )
+    speaker_id: Slug | None = Field(
+        None, description="Person the source attributes it to (attribution named)."
+    )
+    speaker_org_id: Slug | None = Field(
+        None, description="Organisation it is attributed to (attribution named)."
+    )
     parent_id: Slug | None = Field(None, description="Figure this one is a part of in a breakdown.")
     axis: Slug | None = Field(None, description="What the breakdown splits by (group, round).")
     exhaustive: bool | None = Field(
@@ -150,8 +259,39 @@ class Figure(Row):
     __row_rules__ = (
         RowRule(
             "stated-in-quote",
-            NotWithin("stated", "quote"),
+            Is("derivation", "stated") & NotWithin("stated", "quote"),
             "stated {stated!r} does not occur in the quote",
+        ),
+        RowRule(
+            "derived-names-inputs",
+            Is("derivation", "derived") & Empty("derived_from"),
+            "a derived figure names the figures it is computed from in derived_from",
+        ),
+        RowRule(
+            "stated-has-no-inputs",
+            Is("derivation", "stated") & Filled("derived_from"),
+            "a stated figure has no derived_from (set derivation to derived)",
+        ),
+        RowRule(
+            "justice-has-legal-stage",
+            In("measure", JUSTICE_MEASURES) & Empty("legal_stage"),
+            "a count of people in the justice system ({measure}) needs a legal_stage",
+        ),
+        RowRule(
+            "flow-has-no-place",
+            In("measure", FLOW_MEASURES) & Set("place_id"),
+            "a flow ({measure}) takes origin_place_id and destination_place_id, not place_id",
+        ),
+        RowRule(
+            "named-has-speaker",
+            Is("attribution", "named") & Empty("speaker_id") & Empty("speaker_org_id"),
+            "a named attribution needs speaker_id or speaker_org_id",
+        ),
+        RowRule(
+            "unnamed-has-no-speaker",
+            In("attribution", ("own", "official_unnamed", "unnamed_other"))
+            & (Set("speaker_id") | Set("speaker_org_id")),
+            "speaker_id and speaker_org_id are for a named attribution, not {attribution}",
         ),
         RowRule(
             "percent-at-most-100",
@@ -178,7 +318,7 @@ class Figure(Row):
         ),
         RowRule(
             "stated-is-value",
-            Misstated("stated", "value", "unit", "note"),
+            Is("derivation", "stated") & Misstated("stated", "value", "unit", "note"),
             "stated {stated!r} reads {reads}, but value is {value_text}: write in value the "
             "number the words state; if the value is right as it is, say why in note ('"
             + VALUE_NOTE
@@ -299,16 +439,76 @@ class Discrepancy(Row):
     rule: Slug = Field(description="The check that raised the finding.")
     figure_ids: list[ListItem] = Field(default_factory=list, description="The figures involved.")
     kind: DiscrepancyKind = Field(description="What explains the disagreement.")
+    basis: Basis = Field(
+        description="What the explanation rests on: stated (every claim is in a document), "
+        "inferred (it draws a conclusion the documents do not state), outside_knowledge (it "
+        "needs facts from outside the documents); the explanation says which part is which."
+    )
     explanation: Text = Field(description="Explanation written from the documents.")
+
+
+class FigureLink(Row):
+    """A relation between two figures that is not a breakdown or a containment."""
+
+    model_config = _CONFIG
+    link_id: Slug = Field(description="Identifier of the link (slug).")
+    figure_id: Slug = Field(description="The figure the relation is about.")
+    relation: LinkRelation = Field(
+        description="repeats (the same statement, repeated in this or another document), "
+        "in_addition_to (counted on top of the other: 'another 32 women'), superseded_by (an "
+        "earlier state of the count, replaced by the other), vague_form_of (a vague count, "
+        "'hundreds', of what the other gives as a number), same_count_as (probably the same "
+        "people or things, counted in other words), overlaps (may count some of the same)."
+    )
+    other_figure_id: Slug = Field(description="The other figure.")
+    basis: Basis = Field(
+        description="stated (a document says so: 'another', 'grown from ... to'), inferred "
+        "(this package's reading), outside_knowledge."
+    )
+    note: Text = Field(description="The evidence, quoted, and what the relation rests on.")
+
+    __row_rules__ = (
+        RowRule(
+            "not-own-link",
+            Equals("figure_id", "other_figure_id"),
+            "a figure cannot be linked to itself",
+        ),
+    )
+
+
+class Definition(Row):
+    """What a term whose meaning changes a count means in one source."""
+
+    model_config = _CONFIG
+    definition_id: Slug = Field(description="Identifier of the definition (slug).")
+    term: Text = Field(description="The term as the source writes it.")
+    source_id: Slug = Field(description="The source.")
+    defined: Defined = Field(
+        description="defined (the source says what the term means), delimited (the context "
+        "fixes what it covers), not_defined (used without saying; the quote shows the use)."
+    )
+    quote: Text = Field(
+        description="Verbatim passage that defines, delimits or uses the term (whitespace runs "
+        "collapsed), checked against the document like every quote."
+    )
+    meaning: Text = Field(
+        description="What the term means or covers in plain words, and what the document "
+        "leaves open."
+    )
 
 
 @dataclass(frozen=True)
 class ForeignKey:
-    """A column that refers to the primary key of a table (``table`` None: the same table)."""
+    """A column that refers to the primary key of a table.
+
+    ``many``: the column is a list, and each of its items refers to a row. Table Schema and
+    SQL cannot say this, so such a key is checked by ``zhusan validate`` only.
+    """
 
     field: str
     table: str
     ref: str
+    many: bool = False
 
 
 @dataclass(frozen=True)
@@ -322,8 +522,8 @@ class Table:
     foreign_keys: tuple[ForeignKey, ...] = field(default=())
 
 
-def _fk(field_: str, table: str) -> ForeignKey:
-    return ForeignKey(field_, table, TABLE_KEYS[table])
+def _fk(field_: str, table: str, many: bool = False) -> ForeignKey:
+    return ForeignKey(field_, table, TABLE_KEYS[table], many)
 
 
 TABLE_KEYS = {
@@ -334,6 +534,8 @@ TABLE_KEYS = {
     "roles": "role_id",
     "events": "event_id",
     "figures": "figure_id",
+    "figure_links": "link_id",
+    "definitions": "definition_id",
     "mentions": "mention_id",
     "discrepancies": "discrepancy_id",
 }
@@ -347,9 +549,11 @@ TABLES: dict[str, Table] = {
             "source_id",
             "The archived documents.",
             (
+                _fk("publisher_org_id", "organizations"),
                 _fk("distributed_by", "organizations"),
                 _fk("on_behalf_of", "organizations"),
                 _fk("through", "organizations"),
+                _fk("interest_org_id", "organizations"),
             ),
         ),
         Table(
@@ -386,13 +590,31 @@ TABLES: dict[str, Table] = {
             "Every number the sources state, in their words.",
             (
                 _fk("source_id", "sources"),
+                _fk("derived_from", "figures", many=True),
                 _fk("place_id", "places"),
+                _fk("origin_place_id", "places"),
+                _fk("destination_place_id", "places"),
                 _fk("event_id", "events"),
                 _fk("speaker_id", "people"),
                 _fk("speaker_org_id", "organizations"),
                 _fk("parent_id", "figures"),
                 _fk("subset_of", "figures"),
             ),
+        ),
+        Table(
+            "figure_links",
+            FigureLink,
+            "link_id",
+            "Relations between figures that are not breakdowns: repeated, in addition to, "
+            "superseded by.",
+            (_fk("figure_id", "figures"), _fk("other_figure_id", "figures")),
+        ),
+        Table(
+            "definitions",
+            Definition,
+            "definition_id",
+            "What terms that change a count mean in each source, with the quote.",
+            (_fk("source_id", "sources"),),
         ),
         Table(
             "mentions",

@@ -75,6 +75,8 @@ def table_schema(table: Table) -> dict[str, Any]:
     schema = schema_of(table.model, table.primary_key)
     fks = []
     for fk in table.foreign_keys:
+        if fk.many:  # a list of references: Table Schema cannot say so; zhusan checks it
+            continue
         ref: dict[str, Any] = {"fields": [fk.ref]}
         ref["resource"] = "" if fk.table == table.name else fk.table
         fks.append({"fields": [fk.field], "reference": ref})

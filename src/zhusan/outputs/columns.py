@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from zhusan.model.tables import TABLES
+from zhusan.model.published import rows_of, table_spec
 from zhusan.model.tableschema import model_fields
 
 if TYPE_CHECKING:
@@ -70,14 +70,16 @@ def columns(model: type[BaseModel]) -> list[Column]:
 
 
 def table_columns(table: str) -> list[Column]:
-    """The columns of the table named ``table`` (a key of ``TABLES``)."""
-    return columns(TABLES[table].model)
+    """The columns of the table named ``table`` (a key of ``PUBLISHED``; else UnknownTable)."""
+    return columns(table_spec(table).model)
 
 
 def table_rows(data: Dataset, table: str) -> list[dict[str, Any]]:
-    """Every row of ``table`` as JSON-compatible dicts (``model_dump(mode="json")``)."""
-    models: tuple[BaseModel, ...] = getattr(data, table)
-    return [m.model_dump(mode="json") for m in models]
+    """Every row of ``table`` as JSON-compatible dicts (``model_dump(mode="json")``).
+
+    Generated tables (``estimates``, ``figures_flat``) are computed from ``data``.
+    """
+    return [m.model_dump(mode="json") for m in rows_of(data, table)]
 
 
 def optional_import(module: str, needed_by: str, extra: str) -> Any:

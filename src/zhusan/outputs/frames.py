@@ -17,10 +17,12 @@ from zhusan.files.descriptor import resolve
 from zhusan.model.dataset import Dataset
 from zhusan.model.tables import TABLES
 from zhusan.outputs.columns import Column, optional_import, table_columns, table_rows
+from zhusan.outputs.export import arrow_schema
 
 if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
+    import pyarrow as pa
 
 TableName = Literal[
     "sources",
@@ -30,10 +32,14 @@ TableName = Literal[
     "roles",
     "events",
     "figures",
+    "figure_links",
+    "definitions",
     "mentions",
     "discrepancies",
+    "estimates",
+    "figures_flat",
 ]
-"""The name of a table of the package (the keys of ``zhusan.TABLES``)."""
+"""The name of a table of the package: ``zhusan.tables()``, generated tables included."""
 
 Backend = Literal["polars", "pandas"]
 PathArg = str | os.PathLike[str] | None
@@ -82,17 +88,37 @@ def _load(path: PathArg) -> Dataset:
 
 
 def to_pandas(table: TableName, path: PathArg = None) -> pd.DataFrame:
-    """A table of the bundled package (``path`` None) or the one at ``path``, as pandas."""
+    """A table of the bundled package (``path`` None) or the one at ``path``, as pandas.
+
+    ``UnknownTable`` (listing the tables) for a name that is not one, before anything is read.
+    """
+    cols = table_columns(table)
     module = optional_import("pandas", "to_pandas", "pandas")
-    frame = _pandas_frame(module, table_columns(table), table_rows(_load(path), table))
+    frame = _pandas_frame(module, cols, table_rows(_load(path), table))
     return cast("pd.DataFrame", frame)
 
 
 def to_polars(table: TableName, path: PathArg = None) -> pl.DataFrame:
-    """A table of the bundled package (``path`` None) or the one at ``path``, as polars."""
+    """A table of the bundled package (``path`` None) or the one at ``path``, as polars.
+
+    ``UnknownTable`` (listing the tables) for a name that is not one, before anything is read.
+    """
+    cols = table_columns(table)
     module = optional_import("polars", "to_polars", "polars")
-    frame = _polars_frame(module, table_columns(table), table_rows(_load(path), table))
+    frame = _polars_frame(module, cols, table_rows(_load(path), table))
     return cast("pl.DataFrame", frame)
+
+
+def to_arrow(table: TableName, path: PathArg = None) -> pa.Table:
+    """A table of the bundled package (``path`` None) or the one at ``path``, as a pyarrow Table.
+
+    Its schema is the Parquet export's: types, nullability and descriptions from the model.
+    ``UnknownTable`` (listing the tables) for a name that is not one, before anything is read.
+    """
+    schema = arrow_schema(table)
+    module = optional_import("pyarrow", "to_arrow", "export")
+    frame = module.Table.from_pylist(table_rows(_load(path), table), schema=schema)
+    return cast("pa.Table", frame)
 
 
 def relation_columns() -> list[Column]:

@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zhusan.model.tables import TABLES
+from zhusan.model.published import PUBLISHED
 from zhusan.outputs.columns import Column, table_columns, table_rows
 
 if TYPE_CHECKING:
@@ -56,12 +56,13 @@ def _column_sql(col: Column, primary_key: str) -> str:
 
 def create_table_sql(table: str) -> str:
     """The CREATE TABLE statement of a table, with its primary and foreign keys."""
-    spec = TABLES[table]
+    spec = PUBLISHED[table]
     lines = [_column_sql(c, spec.primary_key) for c in table_columns(table)]
     lines += [
         f"FOREIGN KEY ({quote_name(fk.field)}) REFERENCES {quote_name(fk.table)} "
         f"({quote_name(fk.ref)})"
         for fk in spec.foreign_keys
+        if not fk.many  # a list column holds several references: SQL cannot declare it
     ]
     return f"CREATE TABLE {quote_name(table)} (\n  " + ",\n  ".join(lines) + "\n)"
 
@@ -74,21 +75,24 @@ def _sql_value(value: Any, col: Column) -> Any:
     return value
 
 
-def datasette_metadata() -> dict[str, Any]:
-    """Datasette's metadata.json: licence, and the description of every table and column."""
+def datasette_metadata(database: str = Path(DATABASE_FILE).stem) -> dict[str, Any]:
+    """Datasette's metadata.json: licence, and the description of every table and column.
+
+    ``database`` is the name Datasette gives the database: its file name without ``.sqlite``.
+    """
     tables = {
         name: {
             "description": spec.description,
             "columns": {c.name: c.description for c in table_columns(name)},
         }
-        for name, spec in TABLES.items()
+        for name, spec in PUBLISHED.items()
     }
     return {
         "title": "zhusan-data",
         "description": "Open, citable, machine-checkable data on Kazakhstan's Operation Zhusan.",
         "license": LICENSE,
         "license_url": LICENSE_URL,
-        "databases": {Path(DATABASE_FILE).stem: {"tables": tables}},
+        "databases": {database: {"tables": tables}},
     }
 
 
@@ -100,9 +104,9 @@ def write_sqlite(data: Dataset, folder: Path) -> list[str]:
     con = sqlite3.connect(folder / DATABASE_FILE)
     try:
         with con:
-            for name in TABLES:
+            for name in PUBLISHED:
                 con.execute(create_table_sql(name))
-            for name in TABLES:
+            for name in PUBLISHED:
                 cols = table_columns(name)
                 names = ", ".join(quote_name(c.name) for c in cols)
                 marks = ", ".join("?" for _ in cols)
@@ -143,7 +147,7 @@ def read_sqlite(folder: Path) -> dict[str, list[dict[str, Any]]]:
     con = sqlite3.connect((folder / DATABASE_FILE).resolve().as_uri() + "?mode=ro", uri=True)
     try:
         out = {}
-        for name in TABLES:
+        for name in PUBLISHED:
             cols = table_columns(name)
             names = ", ".join(quote_name(c.name) for c in cols)
             cursor = con.execute(f"SELECT {names} FROM {quote_name(name)} ORDER BY rowid")

@@ -1,4 +1,11 @@
-"""The report site's charts: per thing counted, each source's figures as points and intervals."""
+"""The report site's charts: per thing counted, each source's figures as points and intervals.
+
+Each chart is drawn twice: wide (``WIDE``, for screens) and narrow (``NARROW``, a phone held
+upright, about 340 CSS pixels of chart), so that its labels keep their size; the style sheet
+shows the one that fits. The value axis is set by the figures that state a number; a vague
+figure ("hundreds") alone sets it only when no figure of the chart states one, and a vague bar
+taller than the axis is cut at the top with an arrow.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +20,25 @@ from zhusan.site.text import esc, iv_text, num, what, when, words
 
 RETURNEES = frozenset({"returned", "in-programme"})
 PROSECUTION = frozenset({"arrested", "prosecuted", "held-accountable"})
-#: Chart geometry: width, height, plot left and right, top, axis, and the undated lane.
-W, H, LEFT, RIGHT, TOP, BOTTOM, LANE = 900, 300, 56, 610, 12, 266, (640, 896)
 Box = tuple[float, float, float, float]  # x, y, width, height
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where a chart's parts go, in its own units (one unit is one CSS pixel at full size)."""
+
+    name: str
+    width: int
+    height: int
+    left: int  # the plot's left edge (value ticks to its left)
+    right: int  # the plot's right edge (the dated part)
+    top: int
+    bottom: int  # the time axis
+    lane: tuple[int, int]  # the undated lane, left to right
+
+
+WIDE = Geometry("wide", 900, 300, 56, 610, 12, 266, (640, 896))
+NARROW = Geometry("narrow", 340, 400, 44, 238, 12, 366, (248, 338))
 
 
 @dataclass(frozen=True)
@@ -58,15 +81,24 @@ def _hits(a: Box, b: Box) -> bool:
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
-def svg(chart: Chart, figs: list[Figure], colour: dict[str, str], years: range) -> str:
+def svg(
+    chart: Chart,
+    figs: list[Figure],
+    colour: dict[str, str],
+    years: range,
+    geo: Geometry = WIDE,
+) -> str:
     """The chart: per figure a point and its interval bar, over its date or in the lane."""
+    W, H, LEFT, RIGHT = geo.width, geo.height, geo.left, geo.right
+    TOP, BOTTOM, LANE = geo.top, geo.bottom, geo.lane
     d0, d1 = (date(y, 1, 1).toordinal() for y in (years[0], years[-1] + 1))
     ivs = {f.figure_id: interval(f.qualifier, f.value) for f in figs}
-    ends = [v for f in figs for v in (f.value, ivs[f.figure_id].lower, ivs[f.figure_id].upper)]
+    stating = [f for f in figs if f.value is not None] or figs  # a vague bar alone sets no axis
+    ends = [v for f in stating for v in (f.value, ivs[f.figure_id].lower, ivs[f.figure_id].upper)]
     top, step = _nice(max((v for v in ends if v is not None), default=1.0) * 1.05)
 
     def sy(v: float) -> float:
-        return round(BOTTOM - v / top * (BOTTOM - TOP), 1)
+        return max(TOP, round(BOTTOM - v / top * (BOTTOM - TOP), 1))
 
     def sx(day: float) -> float:
         return round(LEFT + (day - d0) / (d1 - d0) * (RIGHT - LEFT), 1)
@@ -95,6 +127,9 @@ def svg(chart: Chart, figs: list[Figure], colour: dict[str, str], years: range) 
     for f in sorted(figs, key=lambda f: (f.value is None, f.as_of or "9999", f.figure_id)):
         iv, c, fid = ivs[f.figure_id], colour[f.source_id], esc(f.figure_id)
         lo, hi = sy(iv.lower or 0), TOP if iv.upper is None else sy(iv.upper)
+        cut = iv.upper is None or iv.upper > top  # the bar goes on above the axis
+        if f.value is None:  # a vague bar keeps a visible height even when cut
+            lo = max(lo, hi + 6)
         y = sy(f.value) if f.value is not None else (lo + hi) / 2
         span = None
         if f.as_of:
@@ -119,11 +154,11 @@ def svg(chart: Chart, figs: list[Figure], colour: dict[str, str], years: range) 
             )
             g.append(f'<line {vague} x1="{x}" x2="{x}" y1="{lo}" y2="{hi}" stroke="{c}" '
                      f'stroke-width="{8 if f.value is None else 2}"/>')  # fmt: skip
-            for yy, shut in ((lo, iv.bounds[0] == "["), (hi, iv.bounds[1] == "]")):
+            for yy, shut in ((lo, iv.bounds[0] == "["), (hi, iv.bounds[1] == "]" and not cut)):
                 if shut:
                     g.append(f'<line x1="{x - 5}" x2="{x + 5}" y1="{yy}" y2="{yy}" stroke="{c}" '
                              'stroke-width="2"/>')  # fmt: skip
-            if iv.upper is None:
+            if cut:
                 g.append(f'<path d="M{x - 5} {TOP + 9}L{x} {TOP}L{x + 5} {TOP + 9}Z" fill="{c}"/>')
         if f.value is not None:
             hollow = " hollow" if f.measure == "in-programme" else ""
@@ -138,13 +173,17 @@ def svg(chart: Chart, figs: list[Figure], colour: dict[str, str], years: range) 
         tries = [(x + 9, y - 8), (x - 9 - w, y - 8), (x + 4, y - 22), (x + 4, y + 7)]
         tries += [(x + 9, y - 8 + 13 * k) for k in range(1, 12)]
         boxes: list[Box] = [(lx, ly, w, 14) for lx, ly in tries]
-        inside = [b for b in boxes if b[0] >= 0 and b[0] + b[2] <= W and b[1] >= 0] or boxes
+        inside = [b for b in boxes if b[0] >= 0 and b[0] + b[2] <= W and b[1] >= 0]
+        # Then the same places slid sideways into the chart (a label too wide on a phone).
+        inside += [(min(max(b[0], 0), W - w), b[1], w, 14) for b in boxes if 0 <= b[1] < H - 14]
+        inside = inside or boxes
         best = next((b for b in inside if not any(_hits(b, t) for t in taken)), inside[0])
         taken.append(best)
         g.append(f'<text class="label" x="{round(best[0] + 2, 1)}" y="{round(best[1] + 11, 1)}">'
                  f"{esc(text)}</text></a>")  # fmt: skip
         out.extend(g)
     label = f"{chart.title}: each source's figures with the interval their wording implies"
-    return (f'<svg id="chart-{chart.key}" class="chart" viewBox="0 0 {W} {H}" role="group" '
+    ident = f"chart-{chart.key}" + ("" if geo is WIDE else f"-{geo.name}")
+    return (f'<svg id="{ident}" class="chart {geo.name}" viewBox="0 0 {W} {H}" role="group" '
             f'aria-label="{esc(label)}"><title>{esc(label)}</title>'
             f'{"".join(out)}</svg>')  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import math
 import re
 from dataclasses import dataclass
 from html import escape
@@ -79,8 +80,10 @@ def esc(value: object) -> str:
 
 
 def num(v: float | None) -> str:
-    """A bound as text: ``1,200``, ``2.5``, or ``∞`` for none."""
-    return "∞" if v is None else f"{v:,.0f}" if v == int(v) else f"{v:,g}"
+    """A bound as text: ``1,200``, ``2.5``, or ``∞`` for none (or a bound past the floats)."""
+    if v is None or not math.isfinite(v):
+        return "-∞" if v is not None and v < 0 else "∞"
+    return f"{v:,.0f}" if v == int(v) else f"{v:,g}"
 
 
 def iv_text(f: Figure) -> str:
@@ -89,15 +92,47 @@ def iv_text(f: Figure) -> str:
     return f"{iv.bounds[0]}{num(iv.lower)}, {num(iv.upper)}{iv.bounds[1]}"
 
 
+def iv_sort(f: Figure) -> str:
+    """The interval as its sort key: lower then upper bound, ``-Infinity``/``Infinity`` if none.
+
+    The figures table sorts by it numerically (``site.js``), so ``[1,200, ∞)`` follows
+    ``[570, 600)`` and not the other way round, as it would as text.
+    """
+    iv = interval(f.qualifier, f.value)
+    lower = "-Infinity" if iv.lower is None else f"{iv.lower:g}"
+    upper = "Infinity" if iv.upper is None else f"{iv.upper:g}"
+    return f"{lower} {upper}"
+
+
 def words(f: Figure) -> str:
-    """The number as the source hedges it: ``more than 400``, ``Thirty-seven``, ``hundreds``."""
+    """The number as the source hedges it: ``more than 400``, ``Thirty-seven``, ``hundreds``.
+
+    A derived figure shows its arithmetic: ``607 - 157 - 413 = 37 (derived)``.
+    """
+    if f.derivation == "derived":
+        return f"{f.stated} = {num(f.value)} (derived)"
     plain = f.value is None or f.qualifier == "exact"
     return f.stated if plain else f"{f.qualifier.replace('_', ' ')} {f.stated}"
 
 
 def what(f: Figure) -> str:
-    """What is counted: ``returned · children · zhusan``."""
-    return " · ".join(x.replace("_", " ") for x in (f.measure, f.group or "", f.scope) if x)
+    """What is counted: ``returned · children · zhusan · syria → kazakhstan``.
+
+    A count of people in the justice system adds its legal stage, a flow where from and to.
+    """
+    parts = [f.measure, f.group or "", f.scope, f.legal_stage or ""]
+    if f.origin_place_id or f.destination_place_id:
+        parts.append(f"{f.origin_place_id or '?'} → {f.destination_place_id or '?'}")
+    return " · ".join(x.replace("_", " ") for x in parts if x)
+
+
+def whose(f: Figure) -> str:
+    """Whose number it is: ``own``, ``official, unnamed``, ``named: kz-mfa``."""
+    if f.attribution == "named":
+        return "named: " + ", ".join(x for x in (f.speaker_id, f.speaker_org_id) if x)
+    return {"official_unnamed": "official, unnamed", "unnamed_other": "unnamed"}.get(
+        f.attribution, f.attribution
+    )
 
 
 def when(f: Figure) -> str:
@@ -116,16 +151,32 @@ class Span:
     first: bool  # the quote's first occurrence carries the figure's id
 
 
+#: Places of one quote marked in a document; a quote found more often is marked at its first
+#: ``MAX_MARKS`` places only (the source page says how many there are), so a document that
+#: repeats a quote a million times makes a page of its size, not a million tags.
+MAX_MARKS = 20
+
+
+def occurrences(text: str, figs: list[Figure]) -> dict[str, int]:
+    """How many times each figure's quote is in ``text`` (whitespace collapsed), by figure id."""
+    flat = collapse(text)
+    return {f.figure_id: flat.count(q) if (q := collapse(f.quote)) else 0 for f in figs}
+
+
 def spans(text: str, figs: list[Figure]) -> list[Span]:
-    """Where each figure's quote (and its stated number) is in ``text``, whitespace collapsed."""
+    """Where each figure's quote (and its stated number) is in ``text``, whitespace collapsed.
+
+    At most ``MAX_MARKS`` places of each quote.
+    """
     flat, where = collapsed(text)
     out: list[Span] = []
     for f in figs:
         quote, stated = collapse(f.quote), collapse(f.stated)
         pattern = re.escape(stated)
         number = re.search(rf"(?<!\w){pattern}(?!\w)", quote) or re.search(pattern, quote)
-        at, first = (flat.find(quote) if quote else -1), True
-        while at >= 0:
+        at, first, marks = (flat.find(quote) if quote else -1), True, 0
+        while at >= 0 and marks < MAX_MARKS:
+            marks += 1
             out.append(Span(where[at], where[at + len(quote) - 1] + 1, 0, f, first))
             if number and stated:
                 a = at + number.start()

@@ -30,15 +30,27 @@
         table.querySelectorAll("th").forEach((h) => h.removeAttribute("aria-sort"));
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
         const numeric = th.dataset.type === "number";
+        // A numeric cell's data-sort holds one or more numbers ("570 600": an interval's
+        // lower and upper bound, compared in turn); an empty cell sorts last either way.
         const key = (row) => {
           const cell = row.cells[column];
-          const raw = cell.dataset.sort !== undefined ? cell.dataset.sort : cell.textContent;
-          return numeric ? (raw === "" ? -Infinity : Number(raw)) : raw.trim().toLowerCase();
+          const raw = (cell.dataset.sort !== undefined ? cell.dataset.sort : cell.textContent).trim();
+          if (raw === "") return null;
+          return numeric ? raw.split(/\s+/).map(Number) : raw.toLowerCase();
         };
+        const compare = (ka, kb) => {
+          if (!numeric) return ka < kb ? -1 : ka > kb ? 1 : 0;
+          for (let i = 0; i < Math.min(ka.length, kb.length); i += 1) {
+            if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
+          }
+          return ka.length - kb.length;
+        };
+        const keys = new Map(rows.map((r) => [r, key(r)]));
         const sorted = rows.slice().sort((a, b) => {
-          const ka = key(a);
-          const kb = key(b);
-          const c = ka < kb ? -1 : ka > kb ? 1 : 0;
+          const ka = keys.get(a);
+          const kb = keys.get(b);
+          if (ka === null || kb === null) return (ka === null) - (kb === null);
+          const c = compare(ka, kb);
           return ascending ? c : -c;
         });
         sorted.forEach((row) => body.appendChild(row));

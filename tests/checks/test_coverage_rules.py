@@ -1,0 +1,118 @@
+"""The rules for differences that counts alone do not show: parts of an operation, coverage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import zhusan
+from tests.conftest import edit_cell, refresh_hashes
+from zhusan.checks.coverage_rules import coverage_findings
+from zhusan.model.tables import Figure
+
+BASE: dict[str, Any] = {
+    "quote": "q",
+    "derivation": "stated",
+    "qualifier": "exact",
+    "bounds": "[]",
+    "date_basis": "unknown",
+    "attribution": "own",
+}
+
+
+def _fig(fid: str, source: str, value: float, **kw: Any) -> Figure:
+    row = {**BASE, "figure_id": fid, "source_id": source, "stated": "q"}
+    return Figure.model_validate(row | {"value": value, "lower": value, "upper": value, **kw})
+
+
+def _part(fid: str, source: str, value: float, unit: str) -> Figure:
+    return _fig(fid, source, value, unit=unit, measure=f"operation-{unit}", scope="op")
+
+
+def _returned(fid: str, source: str, value: float, **kw: Any) -> Figure:
+    return _fig(fid, source, value, unit="persons", measure="returned", scope="op", **kw)
+
+
+def _ids(rule: str, figures: list[Figure]) -> list[str]:
+    return [f.finding_id for f in coverage_findings(figures) if f.rule == rule]
+
+
+def test_three_rounds_against_four_stages_is_found() -> None:
+    """Two sources dividing one operation into 3 and 4 parts disagree, whatever the word."""
+    three, four = _part("r", "a", 3, "rounds"), _part("s", "b", 4, "stages")
+    (finding,) = coverage_findings([three, four])
+    assert finding.finding_id == "parts-count:r+s"
+    assert "divide the operation into a different number of parts" in finding.message
+    assert _ids("parts-count", [three, _part("s", "b", 3, "stages")]) == []
+    assert _ids("parts-count", [three, _part("s", "a", 4, "stages")]) == []  # one source
+
+
+def test_the_same_total_of_different_people_is_found() -> None:
+    """156 women and children from Syria against 156 of everyone from unstated places."""
+    a = _returned("a", "s", 156, group="women_and_children", origin_place_id="syria")
+    b = _returned("b", "t", 156, group="all")
+    (finding,) = coverage_findings([a, b])
+    assert finding.finding_id == "same-total-coverage:a+b"
+    assert "women_and_children, from syria" in finding.message
+    assert "all, from an origin not stated" in finding.message
+
+
+def test_the_same_total_of_the_same_people_or_another_number_is_not_found() -> None:
+    """Equal coverage, another number, or one source: no finding."""
+    a = _returned("a", "s", 595, group="all", origin_place_id="syria")
+    assert (
+        _ids(
+            "same-total-coverage",
+            [a, _returned("b", "t", 595, group="all", origin_place_id="syria")],
+        )
+        == []
+    )
+    assert _ids("same-total-coverage", [a, _returned("b", "t", 607, group="all")]) == []
+    assert _ids("same-total-coverage", [a, _returned("b", "s", 595, group="women")]) == []
+
+
+def test_another_destination_is_another_coverage() -> None:
+    """The same number returned to two different countries is two totals, not one."""
+    a = _returned("a", "s", 84, group="children", destination_place_id="tajikistan")
+    b = _returned("b", "t", 84, group="children", destination_place_id="uzbekistan")
+    assert _ids("same-total-coverage", [a, b]) == ["same-total-coverage:a+b"]
+
+
+def test_the_bundled_findings_of_these_rules_are_explained() -> None:
+    """Rounds against stages, Uzbekistan's 156, the 595 and al-Hol's 70,000 are explained."""
+    found = {
+        c["finding_id"]: c
+        for c in zhusan.conflicts()
+        if c["rule"] in ("parts-count", "same-total-coverage")
+    }
+    assert set(found) == {
+        "parts-count:kylym-02+rferl-09",
+        "same-total-coverage:kylym-13+rferl-29",
+        "same-total-coverage:kylym-03+pitch-08",
+        "same-total-coverage:amb-03+kylym-17",
+    }
+    assert all(c["explanation"] is not None for c in found.values())
+
+
+def test_agreeing_counts_of_parts_leave_the_explanation_stale(pkg: Path) -> None:
+    """Mutation: RFE/RL's three rounds made four, the finding goes and its row is stale."""
+    for field in ("value", "lower", "upper"):
+        edit_cell(pkg, "figures", "rferl-09", field, "4")
+    refresh_hashes(pkg)
+    problems = zhusan.validate(pkg).problems
+    stale = [p.message for p in problems if p.code == "stale-discrepancy"]
+    assert stale == ["finding parts-count:kylym-02+rferl-09 no longer occurs"]
+
+
+def test_a_new_coverage_difference_is_unexplained(pkg: Path) -> None:
+    """Mutation: Tajikistan's 84 children in both documents is found until it is explained."""
+    for field in ("value", "lower", "upper"):
+        edit_cell(pkg, "figures", "rferl-30", field, "84")
+    edit_cell(pkg, "figures", "rferl-30", "qualifier", "exact")
+    edit_cell(pkg, "figures", "rferl-30", "bounds", "[]")
+    edit_cell(pkg, "figures", "rferl-30", "group", "all")
+    refresh_hashes(pkg)
+    problems = [p for p in zhusan.validate(pkg).problems if p.code == "unexplained-finding"]
+    assert len(problems) == 1
+    assert "[same-total-coverage:kylym-14+rferl-30]" in problems[0].message
+    assert "children, from an origin not stated to tajikistan" in problems[0].message

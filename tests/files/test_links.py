@@ -1,0 +1,66 @@
+"""Files of a package are read only inside its folder: no link out, no hard link, no device."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from zhusan.files.links import open_file, unsafe
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.csv").write_text("x\n", encoding="utf-8")
+    (tmp_path / "secret").write_text("top secret\n", encoding="utf-8")
+    return tmp_path / "pkg"
+
+
+def test_a_regular_file_inside_is_safe(root: Path) -> None:
+    """A plain file of the package, and a missing one, are not refused here."""
+    assert unsafe(root, root / "a.csv") is None
+    assert unsafe(root, root / "missing.csv") is None
+
+
+def test_a_symlink_inside_the_package_is_followed(root: Path) -> None:
+    """A link to another file of the package is fine."""
+    (root / "b.csv").symlink_to("a.csv")
+    assert unsafe(root, root / "b.csv") is None
+
+
+def test_a_symlink_out_of_the_package_is_refused(root: Path) -> None:
+    """A link to a file outside the folder: refused."""
+    (root / "b.csv").symlink_to(root.parent / "secret")
+    assert unsafe(root, root / "b.csv") == "points outside the package folder"
+
+
+def test_a_hard_link_is_refused_unless_trusted(root: Path) -> None:
+    """A file with a second name (here outside the package): refused; the bundled one may."""
+    os.link(root.parent / "secret", root / "b.csv")
+    assert unsafe(root, root / "b.csv") == (
+        "is a hard link (2 names): its other names may lie outside the package folder, so it is "
+        "not read"
+    )
+    assert unsafe(root, root / "b.csv", trusted=True) is None
+
+
+def test_a_symlink_loop_and_a_device_are_refused(root: Path) -> None:
+    """A link to itself cannot be resolved; /dev/null is no regular file."""
+    (root / "loop.csv").symlink_to("loop.csv")
+    assert unsafe(root, root / "loop.csv") == "cannot be resolved (a symbolic link loop)"
+    os.mkfifo(root / "fifo.csv")
+    assert unsafe(root, root / "fifo.csv") == "is not a regular file"
+
+
+def test_open_file_refuses_a_fifo_and_a_final_symlink(root: Path) -> None:
+    """open_file never blocks on a FIFO and never follows a link put in the file's place."""
+    os.mkfifo(root / "fifo.csv")
+    with pytest.raises(OSError, match="not a regular file"):
+        open_file(root / "fifo.csv")
+    (root / "b.csv").symlink_to("a.csv")
+    with pytest.raises(OSError):
+        open_file(root / "b.csv")
+    with open_file(root / "a.csv") as fh:
+        assert fh.read() == b"x\n"
