@@ -5,8 +5,9 @@
 
 Writes DIR/clean/ and DIR/faulty/ (both replaced if they hold an earlier run): complete copies
 of the bundled package whose figures.csv has N rows, made by replicating the bundled figures (copy
-k gets ids and scope suffixed ``-k<k>``, so every consistency finding stays inside one copy and is
-explained by that copy's discrepancies rows). The faulty package has 1 % of its figures rows
+k gets ids, scope and links, each item of derived_from included, suffixed ``-k<k>``, so every
+consistency finding stays inside one copy and is explained by that copy's discrepancies rows;
+figure_links holds the links of copy 0). The faulty package has 1 % of its figures rows
 broken, one kind of fault per row, listed in DIR/faulty/truth.jsonl ({"table", "row", "field",
 "kind"}; the header is row 1, as in zhusan's report).
 
@@ -152,6 +153,8 @@ MARK = "\ue000"
 #: Cells that never need CSV quoting (slugs, finding ids, ;-joined slugs): safe to splice.
 SPLICEABLE = re.compile(r"^[A-Za-z0-9:;+_.-]*$")
 LINKS = ("parent_id", "subset_of")
+#: Links that are ;-joined lists of figure ids: each item gets the copy suffix.
+LIST_LINKS = ("derived_from",)
 
 
 @dataclass
@@ -191,12 +194,14 @@ class Template:
     components: list[list[int]]  # rows linked by parent_id / subset_of, kept together
     texts: dict[str, str]  # collapsed archived source text per source_id
     newlines: bool  # some cell holds a line break
+    links_header: list[str]  # figure_links.csv: written for the first copy, ids suffixed
+    links: list[list[str]]
 
     def row(self, j: int, suffix: str) -> list[str]:
         """Template row ``j`` as it is in the copy with ``suffix``."""
         row = list(self.rows[j])
         for i in self.suffixed[j]:
-            row[i] += suffix
+            row[i] = ";".join(item + suffix for item in row[i].split(";"))
         return row
 
     def block(self, rows: list[int]) -> list[bytes]:
@@ -220,14 +225,21 @@ def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
 def cut(row: list[str], cells: tuple[int, ...], replace: bool) -> list[bytes]:
     """The CSV line of ``row`` cut at the end of ``cells`` (or where they are, if ``replace``)."""
     marked = list(row)
+    marks = 0
     for i in cells:
         if MARK in row[i] or not SPLICEABLE.match(row[i]):
             raise SystemExit(f"cell {row[i]!r} cannot be spliced")
-        marked[i] = MARK if replace else row[i] + MARK
+        if replace:
+            marked[i] = MARK
+            marks += 1
+        else:  # a ;-joined list of ids gets the mark after each item
+            items = row[i].split(";")
+            marked[i] = ";".join(item + MARK for item in items)
+            marks += len(items)
     if any(MARK in c for c in row):
         raise SystemExit("the bundled data holds the splice mark")
     pieces = csv_bytes([marked]).split(MARK.encode())
-    assert len(pieces) == len(cells) + 1
+    assert len(pieces) == marks + 1
     return pieces
 
 
@@ -235,10 +247,11 @@ def load_template(root: Path) -> Template:
     header, rows = read_rows(root / "dataset" / "figures.csv")
     col = {h: i for i, h in enumerate(header)}
     pos = {r[col["figure_id"]]: n for n, r in enumerate(rows)}
+    linked = (*LINKS, *LIST_LINKS)
     suffixed = [
-        tuple(sorted(col[c] for c in ("figure_id", "scope", *LINKS) if r[col[c]])) for r in rows
+        tuple(sorted(col[c] for c in ("figure_id", "scope", *linked) if r[col[c]])) for r in rows
     ]
-    referenced = {r[col[c]] for r in rows for c in LINKS if r[col[c]]}
+    referenced = {i for r in rows for c in linked if r[col[c]] for i in r[col[c]].split(";")}
 
     disc_header, disc_rows = read_rows(root / "dataset" / "discrepancies.csv")
     dcol = {h: i for i, h in enumerate(disc_header)}
@@ -265,12 +278,17 @@ def load_template(root: Path) -> Template:
         return i
 
     for n, r in enumerate(rows):
-        for c in LINKS:
-            if r[col[c]] in pos:
-                parent[find(n)] = find(pos[r[col[c]]])
+        for c in linked:
+            for target in r[col[c]].split(";"):
+                if target in pos:
+                    parent[find(n)] = find(pos[target])
     groups: dict[int, list[int]] = {}
     for n in range(len(rows)):
         groups.setdefault(find(n), []).append(n)
+
+    links_header, links = read_rows(root / "dataset" / "figure_links.csv")
+    lcol = {h: i for i, h in enumerate(links_header)}
+    referenced |= {r[lcol[c]] for r in links for c in ("figure_id", "other_figure_id")}
 
     eligible = [
         not r[col["parent_id"]]
@@ -301,6 +319,8 @@ def load_template(root: Path) -> Template:
         components=list(groups.values()),
         texts=texts,
         newlines=any("\n" in c or "\r" in c for r in rows for c in r),
+        links_header=links_header,
+        links=links,
     )
 
 
@@ -539,6 +559,21 @@ def write_descriptor(root: Path, dest: Path, stats: dict[str, tuple[str, int]]) 
     (dest / "datapackage.json").write_text(text, encoding="utf-8")
 
 
+def write_links(tpl: Template, members: list[int], dests: tuple[Path, ...]) -> None:
+    """figure_links.csv: the bundled links between figures of the first copy, ids suffixed."""
+    lcol = {h: i for i, h in enumerate(tpl.links_header)}
+    present = {tpl.rows[j][tpl.col["figure_id"]] for j in members}
+    rows = []
+    for r in tpl.links:
+        if r[lcol["figure_id"]] in present and r[lcol["other_figure_id"]] in present:
+            row = list(r)
+            for c in ("link_id", "figure_id", "other_figure_id"):
+                row[lcol[c]] += "-k0"
+            rows.append(row)
+    for dest in dests:
+        (dest / "dataset" / "figure_links.csv").write_bytes(csv_bytes([tpl.links_header, *rows]))
+
+
 def generate(tpl: Template, n: int, out: Path) -> dict[str, Any]:
     """Write DIR/clean and DIR/faulty; returns what the report needs."""
     per_copy = len(tpl.rows)
@@ -565,6 +600,7 @@ def generate(tpl: Template, n: int, out: Path) -> dict[str, Any]:
         present = set(members)
         discs = [d for d in tpl.discs if d.members <= present]
         kinds_of_copy.append((members, tpl.block(members), discs))
+    write_links(tpl, kinds_of_copy[0 if full else 1][0], (clean, faulty))
     for k in range(full + (1 if rest else 0)):
         members, block, discs = kinds_of_copy[0 if k < full else 1]
         suffix = f"-k{k}"
