@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import zhusan
+from zhusan.files.output import ForeignFiles
 from zhusan.model.dataset import Dataset
 from zhusan.model.numbers import VALUE_NOTE
 from zhusan.model.published import PUBLISHED, rows_of
@@ -25,6 +26,7 @@ from zhusan.model.tables import TABLES, Figure
 from zhusan.outputs.columns import table_rows
 from zhusan.outputs.export import (
     FORMATS,
+    MARKER,
     PACKAGE_FILE,
     export,
     json_schema_files,
@@ -76,13 +78,23 @@ def test_round_trip_is_lossless(tmp_path: Path, fmt: str) -> None:
         assert tuple(model.model_validate(r) for r in rows) == tuple(rows_of(DATA, name))
 
 
-def test_export_into_existing_folder_replaces_files(tmp_path: Path) -> None:
-    """An export into a folder that holds other files replaces its own and keeps the rest."""
+def test_export_into_an_earlier_export_replaces_it_whole(tmp_path: Path) -> None:
+    """An export over an earlier one (another format even) leaves exactly the new files."""
+    out = tmp_path / "out"
+    export(DATA, "json", out)
+    written = export(DATA, "jsonl", out)
+    assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, *(p.name for p in written)])
+    assert read_back("jsonl", out) == EXPECTED
+
+
+def test_export_into_a_folder_of_other_files_is_refused(tmp_path: Path) -> None:
+    """A folder holding files zhusan did not write: ForeignFiles, every file kept as it was."""
     (tmp_path / "README.txt").write_text("keep me", encoding="utf-8")
     (tmp_path / "figures.jsonl").write_text("stale\n", encoding="utf-8")
-    export(DATA, "jsonl", tmp_path)
+    with pytest.raises(ForeignFiles, match=r"README.txt, figures.jsonl"):
+        export(DATA, "jsonl", tmp_path)
     assert (tmp_path / "README.txt").read_text(encoding="utf-8") == "keep me"
-    assert read_back("jsonl", tmp_path) == EXPECTED
+    assert (tmp_path / "figures.jsonl").read_text(encoding="utf-8") == "stale\n"
 
 
 def test_package_file_holds_every_table(tmp_path: Path) -> None:

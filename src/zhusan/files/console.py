@@ -114,15 +114,23 @@ _stopping = threading.Lock()
 
 
 def _stop(signum: int) -> None:
-    """Leave nothing half-written, say why in one line, and exit with 128 + ``signum``."""
+    """Say why in one line, leave nothing half-written, and exit with 128 + ``signum``.
+
+    Once the line is written, stdout and stderr lead nowhere: the main thread, whose files
+    are being removed under it, may still fail and print, but nobody sees a second line.
+    """
     if not _stopping.acquire(blocking=False):
         return  # already stopping on another thread
-    abandon()
     name = "interrupted (Ctrl-C)" if signum == signal.SIGINT else f"stopped by signal {signum}"
     line = f"zhusan: {name}; stopped before the end, nothing half-written was left\n"
-    clear = "\r\x1b[K" if sys.stderr is not None and sys.stderr.isatty() else ""
     with contextlib.suppress(OSError, ValueError, AttributeError):
-        os.write(sys.__stderr__.fileno() if sys.__stderr__ else 2, (clear + line).encode())
+        clear = "\r\x1b[K" if os.isatty(2) else ""
+        os.write(2, (clear + line).encode())
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+    abandon()
     os._exit(128 + signum)
 
 
@@ -182,3 +190,5 @@ def session() -> Iterator[None]:
             yield
         finally:
             out.flush()
+            if _stopping.locked():  # the watcher is stopping the process: its exit code wins
+                threading.Event().wait()
