@@ -44,6 +44,8 @@ def figure(
         "scope": "zhusan",
         "as_of": "2020",
         "date_basis": "stated",
+        "derivation": "stated",
+        "attribution": "own",
     }
 
 
@@ -85,6 +87,7 @@ def add_source(root: Path, source_id: str, text: str) -> None:
         "sha256": hashlib.sha256(seed.read_bytes()).hexdigest(),
         "archived_as": seed.name,
         "language": "en",
+        "interest": "unknown",
         "interest_note": "None known.",
     }
     body = write_csv(header, [row]).split(b"\n", 1)[1]
@@ -95,6 +98,7 @@ def scratch_package(root: Path) -> Path:
     """Build the package in ``root``: one source, two figures, every other table empty."""
     (root / "seeds").mkdir(parents=True)
     (root / "dataset").mkdir()
+    (root / DESCRIPTOR).write_text(json.dumps(SCRATCH, indent=2) + "\n", encoding="utf-8")
     seed = root / "seeds" / "ministry.txt"
     seed.write_text(TEXT, encoding="utf-8")
     source = {
@@ -108,6 +112,7 @@ def scratch_package(root: Path) -> Path:
         "sha256": hashlib.sha256(seed.read_bytes()).hexdigest(),
         "archived_as": "ministry.txt",
         "language": "en",
+        "interest": "unknown",
         "interest_note": "The ministry ran the returns it counts.",
     }
     for name, table in TABLES.items():
