@@ -172,7 +172,7 @@ def test_the_polars_flag_reads_words_and_digits_like_python() -> None:
 
 @pytest.mark.parametrize("words", ["Not a single", "no other", "none", "not one", "No one"])
 def test_words_that_state_none_read_zero(words: str) -> None:
-    """ "Not a single child", "no other country": the words state zero, not one."""
+    """Words that state none ("not a single child", "no other country") read as zero."""
     assert read_number(words) == 0
 
 

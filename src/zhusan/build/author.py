@@ -223,6 +223,7 @@ def add_source_row(
         "sha256": digest,
         "archived_as": document.name,
         "language": "en",
+        "interest": "unknown",  # whom the document speaks for: party, agent_of_party, ...
     }
     cells |= {k: v for k, v in more.items() if v is not None}
     row = {h: cells.get(h) or "" for h in header}

@@ -113,6 +113,7 @@ class Estimate(BaseModel):
 #: The name of the derived table.
 ESTIMATES = "estimates"
 
+
 class FigureLike(Protocol):
     """What an estimate reads of a figure (a ``Figure``, or a row of the figures' frame)."""
 
