@@ -8,10 +8,10 @@ from typing import Any
 import zhusan
 from tests.conftest import edit_cell, refresh_hashes
 from zhusan.checks.coverage_rules import coverage_findings
+from zhusan.model.numbers import VALUE_NOTE
 from zhusan.model.tables import Figure
 
 BASE: dict[str, Any] = {
-    "quote": "q",
     "derivation": "stated",
     "qualifier": "exact",
     "bounds": "[]",
@@ -21,7 +21,8 @@ BASE: dict[str, Any] = {
 
 
 def _fig(fid: str, source: str, value: float, **kw: Any) -> Figure:
-    row = {**BASE, "figure_id": fid, "source_id": source, "stated": "q"}
+    stated = f"{value:g}"
+    row = {**BASE, "figure_id": fid, "source_id": source, "stated": stated, "quote": stated}
     return Figure.model_validate(row | {"value": value, "lower": value, "upper": value, **kw})
 
 
@@ -98,6 +99,7 @@ def test_agreeing_counts_of_parts_leave_the_explanation_stale(pkg: Path) -> None
     """Mutation: RFE/RL's three rounds made four, the finding goes and its row is stale."""
     for field in ("value", "lower", "upper"):
         edit_cell(pkg, "figures", "rferl-09", field, "4")
+    edit_cell(pkg, "figures", "rferl-09", "note", f"{VALUE_NOTE} a mutation of the test")
     refresh_hashes(pkg)
     problems = zhusan.validate(pkg).problems
     stale = [p.message for p in problems if p.code == "stale-discrepancy"]
@@ -111,6 +113,7 @@ def test_a_new_coverage_difference_is_unexplained(pkg: Path) -> None:
     edit_cell(pkg, "figures", "rferl-30", "qualifier", "exact")
     edit_cell(pkg, "figures", "rferl-30", "bounds", "[]")
     edit_cell(pkg, "figures", "rferl-30", "group", "all")
+    edit_cell(pkg, "figures", "rferl-30", "note", f"{VALUE_NOTE} a mutation of the test")
     refresh_hashes(pkg)
     problems = [p for p in zhusan.validate(pkg).problems if p.code == "unexplained-finding"]
     assert len(problems) == 1

@@ -16,23 +16,23 @@ def _estimates(pkg: Path) -> Path:
 
 
 def test_validate_reports_every_table_the_descriptor_lists(pkg: Path) -> None:
-    """The bundled descriptor lists ten tables, and the report counts ten."""
+    """The bundled descriptor lists thirteen tables, and the report counts thirteen."""
     listed = [r["name"] for r in json.loads((pkg / "datapackage.json").read_text())["resources"]]
     report = zhusan.validate(pkg)
-    assert report.valid and sorted(report.rows) == sorted(listed) and len(listed) == 10
+    assert report.valid and sorted(report.rows) == sorted(listed) and len(listed) == 13
     assert report.rows["estimates"] == len(read_rows(_estimates(pkg)))
 
 
 def test_a_tampered_estimate_fails_naming_its_row_and_field(pkg: Path, cli: Runner) -> None:
     """A changed high in estimates.csv: exit 1, naming the row, field and the right value."""
     rows = read_rows(_estimates(pkg))
-    rows[1]["high"] = "6"
+    rows[2]["high"] = "6"
     write_rows(_estimates(pkg), rows)
     proc = cli("validate", str(pkg))
     assert proc.returncode == 1
     assert (
-        "dataset/estimates.csv row 3 field high: [estimate-mismatch] high is 6, but the figures "
-        "give 5: run `zhusan refresh`"
+        "dataset/estimates.csv row 4 field high: [estimate-mismatch] high is 6, but the figures "
+        "give 100: run `zhusan refresh`"
     ) in proc.stdout
 
 

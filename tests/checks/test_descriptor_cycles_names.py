@@ -30,7 +30,7 @@ def test_a_resource_named_twice_is_reported(pkg: Path) -> None:
     """The second 'figures' resource: duplicate-resource; the first is the one read."""
     _edit_descriptor(pkg, lambda d: d["resources"].append(dict(d["resources"][6], path="x.csv")))
     assert _messages(pkg, "duplicate-resource") == [
-        "package: [duplicate-resource] resource 'figures' is named again at resources[10]: only "
+        "package: [duplicate-resource] resource 'figures' is named again at resources[13]: only "
         "the first (resources[6]) is read"
     ]
     assert not _messages(pkg, "missing-file")
@@ -74,8 +74,8 @@ def test_a_schema_that_differs_from_ours_is_reported(pkg: Path) -> None:
     """schema/figures.json with value typed as a string: resource-schema naming the field."""
     path = pkg / "schema" / "figures.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
-    schema["fields"][4]["type"] = "string"
-    schema["fields"][4]["description"] = "reworded, which does not matter"
+    schema["fields"][6]["type"] = "string"
+    schema["fields"][6]["description"] = "reworded, which does not matter"
     path.write_text(json.dumps(schema), encoding="utf-8")
     assert _messages(pkg, "resource-schema") == [
         "dataset/figures.csv: [resource-schema] schema/figures.json differs from the zhusan "

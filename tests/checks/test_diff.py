@@ -82,7 +82,7 @@ def test_the_summary_groups_figures_by_source(pkg: Path, cli: Runner) -> None:
         f"  - added `{ids['added']}`: 516 persons: returned · all · zhusan, as of 2019-05" in text
     )
     assert f"  - removed `{ids['removed']}`: 607 persons" in text
-    assert "- figures: 1 added, 1 removed, 1 changed (99 → 99 rows)" in text
+    assert "- figures: 1 added, 1 removed, 1 changed (103 → 103 rows)" in text
 
 
 def test_json_output_equals_the_api(pkg: Path, cli: Runner) -> None:

@@ -22,7 +22,8 @@ BASE: dict[str, Any] = {
 
 
 def _fig(fid: str, source: str, value: int, as_of: str | None, **kw: Any) -> Figure:
-    row = {**BASE, "figure_id": fid, "source_id": source, "stated": "q", "quote": "q"}
+    stated = "several" if value is None else f"{value:g}"
+    row = {**BASE, "figure_id": fid, "source_id": source, "stated": stated, "quote": stated}
     row |= {"value": value, "lower": value, "upper": value, "as_of": as_of, **kw}
     return Figure.model_validate(row)
 
