@@ -138,7 +138,7 @@ def test_a_seed_path_too_long_for_the_system_is_a_seed_problem(pkg: Path, cli: R
     clean_output(proc)
     assert proc.returncode == 1
     assert f"dataset/sources.csv row {row} field path: [seed-missing]" in proc.stdout
-    assert "cannot be resolved (File name too long)" in proc.stdout
+    assert "cannot be read (File name too long)" in proc.stdout
 
 
 def test_a_seed_that_is_a_symlink_loop_is_a_seed_problem(pkg: Path, cli: Runner) -> None:

@@ -63,7 +63,7 @@ def test_each_format_writes_its_files(tmp_path: Path, fmt: str) -> None:
     written = export(DATA, fmt, tmp_path / "out")
     assert sorted(p.name for p in written) == sorted(FILES[fmt])
     assert all(p.is_file() and p.stat().st_size > 0 for p in written)
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(FILES[fmt])
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted([*FILES[fmt], MARKER])
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 

@@ -213,11 +213,11 @@ def drifted(root: Path) -> list[Path]:
     """
     out = []
     for path, data in generated_files(root).items():
-        if not path.is_file():
+        if not path.is_file() or path.stat().st_size != len(data):  # differs: nothing to read
             out.append(path)
             continue
         relative = path.relative_to(root).as_posix()
-        if read_package_file(root, relative, len(data) + 1) != data:
+        if read_package_file(root, relative, len(data)) != data:
             out.append(path)
     return out
 

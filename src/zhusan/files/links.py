@@ -30,7 +30,8 @@ def reason(exc: BaseException) -> str:
 def unsafe(root: Path, path: Path, trusted: bool = False) -> str | None:
     """Why the file at ``path`` is not read as part of the package at ``root``; None: it is.
 
-    A missing file is not unsafe (the caller reports it as missing). A file is refused when its
+    A missing file, or a name no file can have (too long), is not unsafe (the caller reports it
+    as missing). A file is refused when its
     real path leaves ``root``, when it is not a regular file, when it has more than one name (a
     hard link: its other names may lie outside the package), and when it lies on another device
     than ``root`` (a mount inside the package). ``trusted`` (the bundled package, installed by
@@ -41,7 +42,11 @@ def unsafe(root: Path, path: Path, trusted: bool = False) -> str | None:
         real = path.resolve(strict=True)
     except FileNotFoundError:
         return None
-    except (OSError, RuntimeError, ValueError) as exc:
+    except OSError as exc:
+        if exc.errno in (errno.ENAMETOOLONG, errno.ENOTDIR):  # no file can have that name
+            return None
+        return f"cannot be resolved ({reason(exc)})"
+    except (RuntimeError, ValueError) as exc:
         return f"cannot be resolved ({reason(exc)})"
     if not real.is_relative_to(base):
         return "points outside the package folder"

@@ -291,12 +291,13 @@ def _entries(folder: Path) -> Iterator[str]:
 def foreign(target: Path, marker: str, names: list[str]) -> list[str]:
     """What in ``target`` zhusan did not write: not named by its manifest, nor a folder of one.
 
-    A manifest without names (written by an earlier version) stands for ``names``.
+    A manifest without names (written by an earlier version) stands for ``names``; without a
+    manifest, every file is another's.
     """
     if not target.is_dir():
         return []
     listed = _manifest(target, marker)
-    allowed = set(listed or names) | {marker}
+    allowed = (set(names) if listed == set() else listed or set()) | {marker}
     folders = {p.as_posix() for name in allowed for p in Path(name).parents if p != Path(".")}
     return sorted(e for e in _entries(target) if e not in allowed and e not in folders)
 
