@@ -118,12 +118,14 @@ SCRATCH_DOCUMENT = (
 )
 #: Its figures: a total, and a breakdown by group with a hedged number.
 SCRATCH_FIGURES = (
-    'mehr-01,mehr-report,"In all, ninety-two people came home.",ninety-two,stated,,92,persons,exact,'
-    "92,92,[],returned,all,mehr,,,,,,2019,,stated,own,,,,,,,\n"
-    "mehr-02,mehr-report,Operation Mehr returned about 12 women and 80 children in 2019.,12,stated,,12,"
-    "persons,about,10.8,13.2,[],returned,women,mehr,,,,,,2019,,stated,own,,,mehr-01,group,true,,\n"
-    "mehr-03,mehr-report,Operation Mehr returned about 12 women and 80 children in 2019.,80,stated,,80,"
-    "persons,exact,80,80,[],returned,children,mehr,,,,,,2019,,stated,own,,,mehr-01,group,true,,\n"
+    'mehr-01,mehr-report,"In all, ninety-two people came home.",ninety-two,stated,,92,'
+    "persons,exact,92,92,[],returned,all,mehr,,,,,,2019,,stated,own,,,,,,,\n"
+    "mehr-02,mehr-report,Operation Mehr returned about 12 women and 80 children in 2019.,12,"
+    "stated,,12,persons,about,10.8,13.2,[],returned,women,mehr,,,,,,2019,,stated,own,,,"
+    "mehr-01,group,true,,\n"
+    "mehr-03,mehr-report,Operation Mehr returned about 12 women and 80 children in 2019.,80,"
+    "stated,,80,persons,exact,80,80,[],returned,children,mehr,,,,,,2019,,stated,own,,,"
+    "mehr-01,group,true,,\n"
 )
 
 
