@@ -275,24 +275,31 @@ def test_numbers_must_be_finite(pkg: Path, cli: Runner, column: str, value: str)
 
 
 def test_the_report_refuses_an_infinite_value(pkg: Path, cli: Runner, tmp_path: Path) -> None:
-    """`zhusan report` on a value of inf (exit 3 before): exit 1, one line naming the cell."""
+    """`zhusan report` on a value of inf (exit 3 before): exit 1, the summary names the cell."""
     set_cells(pkg, "figures", "wsj-02", value="inf")
     refresh_hashes(pkg)
-    line = one_line(cli("report", str(pkg), "--out", str(tmp_path / "site")), 1)
-    assert line.startswith("zhusan: invalid package: 1 problems, first: dataset/figures.csv row")
-    assert "field value: [cell-error] Input should be a finite number" in line
+    proc = cli("report", str(pkg), "--out", str(tmp_path / "site"))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    first, *rest = proc.stderr.splitlines()
+    assert first == "zhusan: will not write the site: its rows do not all match the schema"
+    assert any("field value: [cell-error] Input should be a finite number" in r for r in rest)
     assert not (tmp_path / "site").exists()
 
 
-def test_a_value_in_range_whose_interval_overflows_reports_infinity(
+def test_a_value_in_range_whose_interval_overflows_is_refused_not_a_crash(
     pkg: Path, cli: Runner, tmp_path: Path
 ) -> None:
-    """About 1.7e308 is finite, its upper bound is not: the report prints ∞, exit 0."""
-    set_cells(pkg, "figures", "wsj-02", value="1.7e308", qualifier="about", lower="", upper="")
+    """About 1.7e308 is finite, its upper bound is not: invalid (exit 1, no exit 3, no site)."""
+    set_cells(
+        pkg, "figures", "wsj-02", value="1.7e308", qualifier="about", lower="", upper="",
+        note="value differs from stated: a test of an overflowing interval",
+    )  # fmt: skip
     refresh_hashes(pkg)
-    proc = cli("report", str(pkg), "--out", str(tmp_path / "site"))
-    assert proc.returncode in (0,), proc.stderr
-    assert "∞" in (tmp_path / "site" / "figures.html").read_text(encoding="utf-8")
+    proc = cli("report", str(pkg), "--out", str(tmp_path / "site"), "--allow-invalid")
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    assert "gives upper inf" in proc.stderr
+    assert not (tmp_path / "site").exists()
 
 
 # Output folders ---------------------------------------------------------------------------------
