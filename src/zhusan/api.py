@@ -72,7 +72,9 @@ def estimates(path: PathArg | Dataset = None) -> list[Estimate]:
 def site(out: str | os.PathLike[str], path: PathArg = None) -> list[Path]:
     """Write the report site of the package at ``path`` (None: bundled) into the folder ``out``.
 
-    The package is read once. Returns the files written.
+    The package is read once. Returns the files written. ``out`` is replaced in one rename
+    (``files.output.write_folder``); ``files.output.OutputError`` (an OSError) when it cannot
+    be: a file, a folder holding files zhusan did not write, no space, no permission.
     """
     descriptor = resolve(path)
     return write_site(out, load_dataset(descriptor), descriptor.parent)
