@@ -94,6 +94,9 @@ def site(
     description, licences) come from its datapackage.json. With ``release`` (a folder
     ``zhusan release`` wrote), the site gets a Downloads page with every file of it, copied
     into the site, with its size and SHA-256. Returns the files written.
+    ``out`` is replaced in one rename (``files.output.write_folder``);
+    ``files.output.OutputError`` (an OSError) when it cannot be: a file, a folder holding
+    files zhusan did not write, no space, no permission.
     """
     descriptor = resolve(path)
     data = data if data is not None else load_dataset(descriptor)

@@ -808,3 +808,26 @@ def test_fuzzed_descriptor_and_csv_bytes_end_in_0_1_or_2(
         assert not UNPRINTABLE.search(line), line
     if code == 2:
         assert len(err.splitlines()) == 1, err
+
+
+# A package built from scratch -------------------------------------------------------------------
+
+
+def test_a_package_built_from_scratch_passes_every_new_check(tmp_path: Path, cli: Runner) -> None:
+    """Headers only and a bare descriptor: valid; export and report write and rewrite it."""
+    from zhusan.engines.frame import columns
+    from zhusan.model.tables import TABLES
+
+    pkg = tmp_path / "mine"
+    (pkg / "data").mkdir(parents=True)
+    resources = []
+    for name in TABLES:
+        (pkg / "data" / f"{name}.csv").write_text(",".join(columns(name)), encoding="utf-8")
+        resources.append({"name": name, "path": f"data/{name}.csv"})
+    (pkg / "datapackage.json").write_text(json.dumps({"resources": resources}), encoding="utf-8")
+    proc = cli("validate", str(pkg))
+    assert proc.returncode == 0, proc.stdout
+    for _ in range(2):
+        assert cli("export", "sqlite", str(pkg), "--out", str(tmp_path / "x")).returncode == 0
+        assert cli("report", str(pkg), "--out", str(tmp_path / "site")).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "site", "x"]

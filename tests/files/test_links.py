@@ -64,3 +64,20 @@ def test_open_file_refuses_a_fifo_and_a_final_symlink(root: Path) -> None:
         open_file(root / "b.csv")
     with open_file(root / "a.csv") as fh:
         assert fh.read() == b"x\n"
+
+
+def test_a_file_swapped_after_its_check_is_refused(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """open_checked compares the opened file's device and inode with the file it checked."""
+    from zhusan.files import links
+
+    with links.open_checked(root, root / "a.csv") as fh:
+        assert fh.read() == b"x\n"
+    swapped = root.parent / "secret"
+    monkeypatch.setattr(links, "open_file", lambda path: open(swapped, "rb"))  # noqa: SIM115
+    with pytest.raises(OSError, match="changed while it was checked"):
+        links.open_checked(root, root / "a.csv")
+    (root / "b.csv").symlink_to(swapped)
+    with pytest.raises(OSError, match="points outside the package folder"):
+        links.open_checked(root, root / "b.csv")

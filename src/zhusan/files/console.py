@@ -95,6 +95,7 @@ class _PipeSafe(io.TextIOBase):
                 self._sink()
 
 
+@contextlib.contextmanager
 def _escaping(stream: object) -> Iterator[None]:
     """Characters the stream cannot encode written as escapes while the context lasts."""
     errors = getattr(stream, "errors", None)
@@ -181,8 +182,8 @@ def _signals() -> Iterator[None]:
 def session() -> Iterator[None]:
     """One run of a command: escaping streams, a pipe-safe stdout, signals that stop cleanly."""
     with contextlib.ExitStack() as stack:
-        stack.enter_context(contextlib.contextmanager(_escaping)(sys.stderr))
-        stack.enter_context(contextlib.contextmanager(_escaping)(sys.stdout))
+        stack.enter_context(_escaping(sys.stderr))
+        stack.enter_context(_escaping(sys.stdout))
         stack.enter_context(_signals())
         out = _PipeSafe(sys.stdout)
         stack.enter_context(contextlib.redirect_stdout(out))

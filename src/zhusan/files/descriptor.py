@@ -11,7 +11,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-from zhusan.files.links import open_file, reason, unsafe
+from zhusan.files.links import open_checked, reason, unsafe
 from zhusan.model.text import printable
 
 DESCRIPTOR = "datapackage.json"
@@ -155,11 +155,12 @@ def read_descriptor(descriptor: Path) -> dict[str, Any]:
     at most ``MAX_INTEGER_DIGITS`` digits.
     """
     shown = _shown(descriptor)
-    why = unsafe(descriptor.parent, descriptor, is_bundled(descriptor.parent))
+    trusted = is_bundled(descriptor.parent)
+    why = unsafe(descriptor.parent, descriptor, trusted)
     if why is not None:
         raise UnusableInput(f"{shown}: {why}")
     try:
-        with open_file(descriptor) as fh:
+        with open_checked(descriptor.parent, descriptor, trusted) as fh:
             raw = fh.read(MAX_DESCRIPTOR_BYTES + 1)
         if len(raw) > MAX_DESCRIPTOR_BYTES:
             raise UnusableInput(

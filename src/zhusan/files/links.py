@@ -68,6 +68,26 @@ def unsafe(root: Path, path: Path, trusted: bool = False) -> str | None:
     return None
 
 
+def open_checked(root: Path, path: Path, trusted: bool = False) -> io.BufferedReader:
+    """``path`` checked by ``unsafe`` and opened, the file opened being the file checked.
+
+    The device and inode of what was opened are compared with those of the file checked, so a
+    file swapped in between (a link, another file) is refused. OSError (``PermissionError``,
+    ``FileNotFoundError``, or ``EPERM`` with the reason) when it may not be read.
+    """
+    why = unsafe(root, path, trusted)
+    if why is not None:
+        raise OSError(errno.EPERM, why, str(path))
+    real = path.resolve(strict=True)
+    checked = real.stat()
+    fh = open_file(real)
+    opened = os.fstat(fh.fileno())
+    if (opened.st_dev, opened.st_ino) != (checked.st_dev, checked.st_ino):
+        fh.close()
+        raise OSError(errno.EPERM, "changed while it was checked", str(path))
+    return fh
+
+
 def open_file(path: Path) -> io.BufferedReader:
     """``path`` opened for reading, only if it is a regular file reached without a final link.
 

@@ -7,18 +7,19 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from zhusan.files.descriptor import UnusableInput, is_bundled
-from zhusan.files.links import open_file, reason, unsafe
+from zhusan.files.links import open_checked, open_file, reason, unsafe
 from zhusan.model.report import Problem
 from zhusan.model.text import printable
 
 
 def read_limited(root: Path, path: Path, limit: int) -> bytes:
     """The bytes of a package file, refused (UnusableInput) when unsafe or over ``limit`` bytes."""
-    why = unsafe(root, path, is_bundled(root))
+    trusted = is_bundled(root)
+    why = unsafe(root, path, trusted)
     if why is not None:
         raise UnusableInput(f"{printable(path)}: {why}")
     try:
-        with open_file(path) as fh:
+        with open_checked(root, path, trusted) as fh:
             data = fh.read(limit + 1)
     except OSError as exc:
         raise UnusableInput(f"{printable(path)}: cannot be read ({reason(exc)})") from None

@@ -140,7 +140,6 @@ class Connections:
         address: tuple[str, int],
         timeout: float | None = TIMEOUT,
         source_address: tuple[str, int] | None = None,
-        *args: Any,
     ) -> socket.socket:
         """A socket connected to ``address`` (host, port) if every address of the host is public."""
         host, port = address

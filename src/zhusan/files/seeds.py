@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from zhusan.files.descriptor import is_bundled
-from zhusan.files.links import open_file, reason, unsafe
+from zhusan.files.links import open_checked, reason, unsafe
 from zhusan.model.report import Problem
 from zhusan.model.text import collapse
 
@@ -28,7 +28,7 @@ def read_seed(root: Path, relative: str, trusted: bool) -> bytes | tuple[str, st
     if why is not None:
         return "seed-missing", why
     try:
-        with open_file(path) as fh:
+        with open_checked(root, path, trusted) as fh:
             size = os.fstat(fh.fileno()).st_size
             if size > MAX_SOURCE_BYTES:
                 return "seed-too-large", (
