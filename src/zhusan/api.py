@@ -26,7 +26,7 @@ from zhusan.model.estimates import Estimate
 from zhusan.model.published import PUBLISHED
 from zhusan.model.report import MAX_PER_CODE, Report
 from zhusan.outputs.export import export as _export
-from zhusan.site.pages import write_site
+from zhusan.web.pages import write_site
 
 PathArg = str | os.PathLike[str] | None
 

@@ -11,7 +11,7 @@ import zhusan
 
 SRC = Path(zhusan.__file__).resolve().parent
 #: The layers, lowest first. A module may import its own layer and those below it, never above.
-LAYERS = ("model", "files", "engines", "checks", "outputs", "build", "site", "api", "cli")
+LAYERS = ("model", "files", "engines", "checks", "outputs", "build", "web", "api", "cli")
 TOP = {"__init__": "api", "__main__": "cli", "api": "api", "cli": "cli"}
 
 
@@ -124,3 +124,18 @@ def test_internal_modules_say_so() -> None:
     ]
     assert len(marked) == len(LAYERS) - 1  # every layer but the CLI is a sub-package or api
     assert unmarked == []
+
+
+def test_no_public_name_is_also_a_module_of_the_package() -> None:
+    """A public name never shares its name with a module, which would replace it once imported."""
+    modules = {p.stem for p in SRC.glob("*.py")} | {p.parent.name for p in SRC.glob("*/__init__.py")}
+    assert set(zhusan.__all__) & modules == set()
+
+
+def test_the_public_site_function_survives_an_import_of_every_module() -> None:
+    """``zhusan.site`` is still the function after every internal module has been imported."""
+    import importlib
+
+    for module in GRAPH:
+        importlib.import_module(module)
+    assert callable(zhusan.site) and callable(zhusan.export)

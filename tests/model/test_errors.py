@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import zhusan
-from zhusan.model.errors import CODES, EXIT_INVALID
+from zhusan.model.errors import CODES, EXIT_INVALID, EXIT_UNUSABLE
 from zhusan.model.report import Problem, report_schema
 
 SRC = Path(zhusan.__file__).resolve().parent
@@ -44,14 +44,15 @@ def test_the_report_schema_enumerates_the_registered_codes() -> None:
 
 
 def test_every_code_has_a_meaning_an_example_and_an_invalid_exit() -> None:
-    """Each entry says what it means and shows its one-line message; report codes exit 1."""
+    """Each entry says what it means and shows its one-line message; it exits 1 or, unusable, 2."""
     for entry in CODES.values():
         assert entry.meaning and f"[{entry.code}]" in entry.example
         assert "\n" not in entry.example
-        assert entry.exit == EXIT_INVALID
+        assert entry.exit in (EXIT_INVALID, EXIT_UNUSABLE)
+        assert (entry.exit == EXIT_UNUSABLE) == ("(exit 2)" in entry.meaning)
 
 
 def test_the_docs_table_lists_every_code() -> None:
     """docs/validation.md's generated table has a row for each registered code."""
     docs = (SRC.parents[1] / "docs" / "validation.md").read_text(encoding="utf-8")
-    assert [c for c in CODES if f"| `{c}` | 1 |" not in docs] == []
+    assert [c for c, e in CODES.items() if f"| `{c}` | {e.exit} |" not in docs] == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zhusan import load
-from zhusan.site.text import MAX_MARKS, marked, occurrences, spans
+from zhusan.web.text import MAX_MARKS, marked, occurrences, spans
 
 FIGURE = next(f for f in load().figures if f.figure_id == "wsj-01")
 

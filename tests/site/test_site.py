@@ -22,10 +22,10 @@ import pytest
 import zhusan
 from tests.conftest import read_rows, refresh_hashes, write_rows
 from zhusan.api import site as write_site
-from zhusan.site import chart as site_chart
-from zhusan.site import pages as site
-from zhusan.site import text as site_text
-from zhusan.site.pages import CHARTS
+from zhusan.web import chart as site_chart
+from zhusan.web import pages as site
+from zhusan.web import text as site_text
+from zhusan.web.pages import CHARTS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -6,8 +6,8 @@ import html
 
 import zhusan
 from zhusan.files.descriptor import bundled_root
-from zhusan.site.pages import build_site
-from zhusan.site.text import what, whose, words
+from zhusan.web.pages import build_site
+from zhusan.web.text import what, whose, words
 
 DATA = zhusan.load()
 BY_ID = {f.figure_id: f for f in DATA.figures}

@@ -16,7 +16,7 @@ from datetime import date
 from zhusan.model.dates import date_bounds
 from zhusan.model.intervals import interval
 from zhusan.model.tables import Figure
-from zhusan.site.text import esc, iv_text, num, what, when, words
+from zhusan.web.text import esc, iv_text, num, what, when, words
 
 RETURNEES = frozenset({"returned", "in-programme"})
 PROSECUTION = frozenset({"arrested", "prosecuted", "held-accountable"})

@@ -28,8 +28,8 @@ from zhusan.model.dataset import Dataset
 from zhusan.model.estimates import estimates
 from zhusan.model.published import PUBLISHED, rows_of
 from zhusan.model.tables import Figure, Source
-from zhusan.site.chart import CHARTS, NARROW, WIDE, svg
-from zhusan.site.text import (
+from zhusan.web.chart import CHARTS, NARROW, WIDE, svg
+from zhusan.web.text import (
     MAX_MARKS,
     counted,
     esc,
@@ -78,7 +78,7 @@ def _slug(text: str) -> str:
 
 
 def _asset(name: str) -> str:
-    return resources.files("zhusan.site").joinpath("assets", name).read_text("utf-8")
+    return resources.files("zhusan.web").joinpath("assets", name).read_text("utf-8")
 
 
 def _fill(template: str, **values: object) -> str:
