@@ -1,4 +1,9 @@
-"""The text of each consistency finding, from the prepared rows of the figures it involves."""
+"""The text of each consistency finding, from the prepared rows of the figures it involves.
+
+A finding names a pair or triple of figures (its witness), or a whole set of figures that
+cannot all be true; a set's rows come with its example witness first, and its message tells
+the example and how many figures of how many sources the set holds.
+"""
 
 from __future__ import annotations
 
@@ -35,8 +40,31 @@ def _sum(rows: Sequence[Row]) -> Interval:
     return Interval(lo, hi, f"{lo_b}{hi_b}")  # type: ignore[arg-type]
 
 
+#: How many figures a witness of each rule names: more rows are a set, its witness first.
+WITNESS = {"disagreement": 2, "cumulative-decrease": 2, "combined-group": 3, "share-mismatch": 3}
+
+
+def _set(rows: Sequence[Row]) -> str:
+    sources = len({r["source_id"] for r in rows})
+    return f"{len(rows)} figures from {sources} source{'s' * (sources != 1)} cannot all be true"
+
+
+def _spread(rows: Sequence[Row]) -> str:
+    """The lowest upper and the highest lower bound among the rows."""
+    highs = [r["hi"] for r in rows if r["hi"] is not None]
+    lows = [r["lo"] for r in rows if r["lo"] is not None]
+    if not highs or not lows:
+        return ""
+    return (
+        f" (among them the lowest upper bound is {min(highs):g}, the highest lower {max(lows):g})"
+    )
+
+
 def message(rule: str, rows: Sequence[Row]) -> str:
-    """What is wrong, naming every figure with its source, words and interval."""
+    """What is wrong, naming every figure of a witness with its source, words and interval.
+
+    For a set, the example witness is named and the set counted.
+    """
     first = rows[0]
     if rule in ("breakdown-sum", "parts-exceed-whole"):
         whole, parts = first, rows[1:]
@@ -53,21 +81,22 @@ def message(rule: str, rows: Sequence[Row]) -> str:
         )
     if rule == "subset-exceeds-whole":
         return f"{_label(first)} exceeds {_label(rows[1])} it is part of"
-    if rule == "share-mismatch":
-        return f"{_label(first)} does not match {_label(rows[1])} of {_label(rows[2])}"
     if rule == "implausible":
         return f"{_label(first)} is outside the plausible range for {first['measure']}"
+    size = WITNESS.get(rule, len(rows))
+    head = f"{_set(rows)}, e.g. " if len(rows) > size else ""
+    if rule == "share-mismatch":
+        text = f"{_label(first)} does not match {_label(rows[1])} of {_label(rows[2])}"
+        return head + text
     where = f"{first['fam']}/{first['group']}/{first['scope']}"
     if rule == "disagreement":
-        return (
-            f"{where}: {_label(first)} {_iv(first)} and {_label(rows[1])} "
-            f"{_iv(rows[1])} do not overlap"
-        )
+        text = f"{_label(first)} {_iv(first)} and {_label(rows[1])} {_iv(rows[1])} do not overlap"
+        return f"{where}: {head}{text}" + (_spread(rows) if head else "")
     if rule == "cumulative-decrease":
-        return f"{where}: the later {_label(rows[1])} is below the earlier {_label(first)}"
+        return f"{where}: {head}the later {_label(rows[1])} is below the earlier {_label(first)}"
     if rule == "combined-group":
         w, c = rows[1], rows[2]
-        return (
+        return head + (
             f"{_label(first)} {_iv(first)} against women plus children {_stated(w)} "
             f"+ {_stated(c)} = {_sum([w, c])} of {w['source_id']}"
         )
