@@ -1,10 +1,15 @@
 """The set-wise consistency checks find exactly what a row-by-row reading of their rules finds.
 
-``zhusan.checks.consistency`` finds totals that do not add up and disagreements with joins and
-group-bys over every figure. Here the same rules are read one figure, pair or group at a time in
-plain Python. Hypothesis draws small sets of figures crowded onto few measures, groups, scopes,
-dates and links, and changes cells of a hand-made set on which every rule fires, with empty
-cells, unknown words and dates that do not exist among them. Values are multiples of 20: every
+``zhusan.checks.consistency`` finds totals that do not add up and disagreements with sorts, window
+functions and group-bys over every figure, and names for each family the set of figures that
+cannot all be true. Here the same rules are read one figure, pair or triple at a time in plain
+Python: every conflicting pair or triple (witness) is listed, a family's conflict set is the
+union of its witnesses, and a set of at most ``pairwise`` figures gives one finding per witness,
+a larger one a single finding (its smallest witness first). Hypothesis draws small sets of
+figures crowded onto few measures, groups, scopes, dates and links, one crowded family of
+women, children and both, and changes cells of a hand-made set on which every rule fires, with
+empty cells, unknown words and dates that do not exist among them; each is read with several
+thresholds, down to 0 (every conflict set is one finding). Values are multiples of 20: every
 bound the qualifier rules give is then a whole number, and sums are exact in either order.
 """
 
@@ -12,14 +17,26 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from typing import Any
+from unittest import mock
 
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zhusan.checks.consistency import CUMULATIVE, FAMILIES, FIGURE_COLUMNS, PLAUSIBLE, finding_frame
+from zhusan.checks.consistency import (
+    CUMULATIVE,
+    FAMILIES,
+    FIGURE_COLUMNS,
+    LISTED,
+    PAIRWISE,
+    PLAUSIBLE,
+    finding_frame,
+    ranges,
+    slim,
+)
 from zhusan.model.intervals import RULES, Bound
 
 Row = dict[str, Any]
@@ -112,26 +129,68 @@ def disjoint(a: Row, b: Row) -> bool:
     return below(a, b) or below(b, a)
 
 
-def same_time(a: Row, b: Row) -> bool:
-    if a["first"] is None or b["first"] is None:
-        return True
-    both = _and(_cmp(a["first"], b["last"], "<="), _cmp(b["first"], a["last"], "<="))
-    return both is not False
-
-
 def _sum(values: Iterable[float | None]) -> float | None:
     values = list(values)
     return None if any(x is None for x in values) else float(sum(values))  # type: ignore[arg-type]
 
 
-def reference(raws: list[Row]) -> dict[str, tuple[str, tuple[str, ...]]]:
+def spelled(rule: str, ids: list[str]) -> str:
+    """A finding id: the sorted ids, or past LISTED of them their number and a digest."""
+    key = sorted(ids)
+    if len(key) <= LISTED:
+        return f"{rule}:{'+'.join(key)}"
+    digest = hashlib.sha256("+".join(key).encode()).hexdigest()[:16]
+    return f"{rule}:{len(key)}-figures-{digest}"
+
+
+def dated(r: Row) -> bool:
+    """A figure with a first day whose span does not end before it starts."""
+    return r["first"] is not None and (r["last"] is None or r["first"] <= r["last"])
+
+
+def well_formed(r: Row) -> bool:
+    return r["first"] is None or r["last"] is None or r["first"] <= r["last"]
+
+
+def common_day(*rs: Row) -> bool:
+    """Some day every dated one of them spans (an undated figure spans every day)."""
+    firsts = [r["first"] for r in rs if r["first"] is not None]
+    lasts = [r["last"] for r in rs if r["last"] is not None]
+    return not firsts or not lasts or max(firsts) <= min(lasts)
+
+
+def keyed(r: Row, *cols: str) -> tuple[Any, ...] | None:
+    """The values of ``cols``, or None when one is empty."""
+    key = tuple(r[c] for c in cols)
+    return None if any(v is None for v in key) else key
+
+
+Witnesses = dict[tuple[Any, ...], list[list[str]]]
+
+
+def reference(raws: list[Row], pairwise: int = PAIRWISE) -> dict[str, tuple[str, tuple[str, ...]]]:
     """Each finding by id: its rule and its figures in message order, case by case."""
     f = [prepared(r) for r in raws]
     by_id = {r["figure_id"]: r for r in f}
     out: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def add(rule: str, ids: list[str]) -> None:
-        out.setdefault(f"{rule}:{'+'.join(sorted(ids))}", (rule, tuple(ids)))
+        out.setdefault(spelled(rule, ids), (rule, tuple(ids)))
+
+    def settle(rule: str, sets: Witnesses, first: Any, shown: Any = list) -> None:
+        """One finding per witness of a small conflict set, else one naming the whole set.
+
+        A set's ids are the witness that ``first`` ranks first (in the order ``shown``), then
+        the other members sorted.
+        """
+        for ws in sets.values():
+            members = {i for w in ws for i in w}
+            if len(members) <= pairwise:
+                for w in ws:
+                    add(rule, w)
+                continue
+            ex = list(dict.fromkeys(shown(min(ws, key=first))))
+            add(rule, ex + sorted(members - set(ex)))
 
     groups: dict[tuple[Any, ...], list[Row]] = {}
     for r in f:
@@ -160,6 +219,7 @@ def reference(raws: list[Row]) -> dict[str, tuple[str, tuple[str, ...]]]:
         for r in f
         if r[link] is not None and r["unit"] is not None and r["unit"] != "percent"
     ]
+    shares: Witnesses = {}
     for s in f:
         whole = by_id.get(s["subset_of"] or "")
         if whole is None:
@@ -183,7 +243,10 @@ def reference(raws: list[Row]) -> dict[str, tuple[str, tuple[str, ...]]]:
                 hi = 100 * c["hi"] / whole["lo"]
             implied = {"lo": 100 * c["lo"] / whole["hi"], "hi": hi}
             if disjoint(implied | {"lo_open": False, "hi_open": False}, s):
-                add("share-mismatch", [s["figure_id"], c["figure_id"], whole["figure_id"]])
+                family = (s["subset_of"], s["measure"], s["group"], whole["unit"])
+                ids = [s["figure_id"], c["figure_id"], whole["figure_id"]]
+                shares.setdefault(family, []).append(ids)
+    settle("share-mismatch", shares, lambda w: w[:2])
 
     for r in f:
         if r["measure"] in PLAUSIBLE and r["v"] is not None:
@@ -191,35 +254,46 @@ def reference(raws: list[Row]) -> dict[str, tuple[str, tuple[str, ...]]]:
             if not lo <= r["v"] <= hi:
                 add("implausible", [r["figure_id"]])
 
+    pairs: Witnesses = {}
     for i, a in enumerate(f):
         for b in f[i + 1 :]:
-            same = all(a[k] is not None and a[k] == b[k] for k in ("fam", "group", "scope"))
-            if not same or a["source_id"] == b["source_id"]:
+            key = keyed(a, "fam", "group", "scope", "unit")
+            if key is None or key != keyed(b, "fam", "group", "scope", "unit"):
                 continue
-            if disjoint(a, b):
-                add("disagreement", [a["figure_id"], b["figure_id"]])
-            if a["measure"] in CUMULATIVE and a["measure"] == b["measure"] and not same_time(a, b):
-                first = _or(
-                    _cmp(a["first"], b["first"], "<"),
-                    _and(_cmp(a["first"], b["first"], "=="), _cmp(a["last"], b["last"], "<=")),
-                )
-                early, late = (a, b) if first else (b, a)
-                if below(late, early):
-                    add("cumulative-decrease", [early["figure_id"], late["figure_id"]])
+            if a["source_id"] != b["source_id"] and disjoint(a, b):
+                pairs.setdefault(key, []).append([a["figure_id"], b["figure_id"]])
+    settle("disagreement", pairs, sorted, sorted)
 
+    drops: Witnesses = {}
+    for e in f:
+        for late in f:
+            key = keyed(e, "measure", "group", "scope", "unit")
+            if key is None or key != keyed(late, "measure", "group", "scope", "unit"):
+                continue
+            if e["measure"] not in CUMULATIVE or not (dated(e) and dated(late)):
+                continue
+            if e["source_id"] == late["source_id"] or e["last"] is None:
+                continue
+            if e["last"] < late["first"] and below(late, e):
+                drops.setdefault(key, []).append([e["figure_id"], late["figure_id"]])
+    settle("cumulative-decrease", drops, sorted)
+
+    triples: Witnesses = {}
     for wc in f:
-        if wc["group"] != "women_and_children":
+        key = keyed(wc, "fam", "scope", "unit")
+        if wc["group"] != "women_and_children" or key is None:
             continue
         for w in f:
             for c in f:
                 if (w["group"], c["group"]) != ("women", "children"):
                     continue
-                keys = ("fam", "scope", "source_id")
-                if any(w[k] is None or w[k] != c[k] for k in keys):
+                if key != keyed(w, "fam", "scope", "unit") or key != keyed(
+                    c, "fam", "scope", "unit"
+                ):
                     continue
-                if (wc["fam"], wc["scope"]) != (w["fam"], w["scope"]):
+                if w["source_id"] != c["source_id"]:
                     continue
-                if not (same_time(w, c) and same_time(wc, w) and same_time(wc, c)):
+                if not all(well_formed(x) for x in (wc, w, c)) or not common_day(wc, w, c):
                     continue
                 total = {
                     "lo": _sum([w["lo"], c["lo"]]),
@@ -228,17 +302,27 @@ def reference(raws: list[Row]) -> dict[str, tuple[str, tuple[str, ...]]]:
                     "hi_open": _or(w["hi_open"], c["hi_open"]),
                 }
                 if disjoint(total, wc):
-                    add("combined-group", [wc["figure_id"], w["figure_id"], c["figure_id"]])
+                    ids = [wc["figure_id"], w["figure_id"], c["figure_id"]]
+                    triples.setdefault(key, []).append(ids)
+    settle("combined-group", triples, lambda w: w)
     return out
 
 
-def found(raws: list[Row]) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """The set-wise checks' findings of the same figures."""
+def found(
+    raws: list[Row], pairwise: int = PAIRWISE, sweep: bool = False
+) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The set-wise checks' findings of the same figures.
+
+    ``sweep`` forces the sweeps: no candidate is tried one by one, and range minima are taken
+    by doubling however short the ranges.
+    """
     frame = pl.DataFrame(raws, schema=dict.fromkeys(FIGURE_COLUMNS, pl.String), orient="row")
-    return {
-        r["finding_id"]: (r["rule"], tuple(r["ids"]))
-        for r in finding_frame(frame).iter_rows(named=True)
-    }
+    with (
+        mock.patch.object(slim, "ENUMERATE", -1 if sweep else slim.ENUMERATE),
+        mock.patch.object(ranges, "DOUBLING", True if sweep else None),
+    ):
+        got = finding_frame(frame, pairwise=pairwise)
+    return {r["finding_id"]: (r["rule"], tuple(r["ids"])) for r in got.iter_rows(named=True)}
 
 
 DATES = ["", "2019", "2019-06", "2019-06-15", "2019-12-31", "2020", "2020-02", "2019-02-30"]
@@ -278,11 +362,63 @@ def figures(draw: st.DrawFn) -> list[Row]:
     return rows
 
 
+THRESHOLDS = st.sampled_from([0, 1, 2, 3, PAIRWISE])
+
+
 @settings(max_examples=200, deadline=None)
-@given(raws=figures())
-def test_set_wise_findings_equal_the_row_by_row_reading(raws: list[Row]) -> None:
+@given(raws=figures(), pairwise=THRESHOLDS, sweep=st.booleans())
+def test_set_wise_findings_equal_the_row_by_row_reading(
+    raws: list[Row], pairwise: int, sweep: bool
+) -> None:
     """Same finding ids, same rules, the same figures in the same message order."""
-    assert found(raws) == reference(raws)
+    assert found(raws, pairwise, sweep) == reference(raws, pairwise)
+
+
+SPANS = [
+    ("", ""),
+    ("2019", ""),
+    ("2019-06", ""),
+    ("2019-06-15", ""),
+    ("2020", ""),
+    ("2020-03", "2019-11"),
+    ("2019-12", "2019-02"),
+    ("2021", "2019"),
+    ("2019-02-30", "2019"),
+    ("2019", "2020"),
+]
+
+
+@st.composite
+def family(draw: st.DrawFn) -> list[Row]:
+    """Up to 30 figures of one family: women, children and both, from three sources, dated."""
+    rows = []
+    for i in range(draw(st.integers(1, 30))):
+        value = str(20 * draw(st.integers(0, 12)))
+        as_of, start = draw(st.sampled_from(SPANS))
+        rows.append(
+            BLANK
+            | {
+                "figure_id": f"g{i:02d}",
+                "source_id": draw(st.sampled_from(["s1", "s2", "s3"])),
+                "stated": value,
+                "value": value,
+                "qualifier": draw(st.sampled_from(["exact", "exact", *RULES])),
+                "measure": draw(st.sampled_from(["returned", "in-programme"])),
+                "group": draw(st.sampled_from(["women", "children", "women_and_children"])),
+                "scope": "kz",
+                "unit": draw(st.sampled_from(["persons", "persons", "persons", "percent"])),
+                "as_of": as_of,
+                "period_start": start,
+            }
+        )
+    return rows
+
+
+@settings(max_examples=150, deadline=None)
+@given(raws=family(), pairwise=THRESHOLDS, sweep=st.booleans())
+def test_a_crowded_family_is_read_alike(raws: list[Row], pairwise: int, sweep: bool) -> None:
+    """Many women, children and combined figures over overlapping spans: the same findings."""
+    assert found(raws, pairwise, sweep) == reference(raws, pairwise)
 
 
 BLANK = dict.fromkeys(FIGURE_COLUMNS, "") | {"source_id": "s1", "unit": "persons"}
@@ -358,11 +494,13 @@ def mutated(draw: st.DrawFn) -> list[Row]:
     return rows
 
 
-@settings(max_examples=400, deadline=None)
-@given(raws=mutated())
-def test_near_misses_of_every_rule_are_read_alike(raws: list[Row]) -> None:
+@settings(max_examples=250, deadline=None)
+@given(raws=mutated(), pairwise=THRESHOLDS, sweep=st.booleans())
+def test_near_misses_of_every_rule_are_read_alike(
+    raws: list[Row], pairwise: int, sweep: bool
+) -> None:
     """Changed cells in the every-rule set: the same findings either way."""
-    assert found(raws) == reference(raws)
+    assert found(raws, pairwise, sweep) == reference(raws, pairwise)
 
 
 def test_the_reading_finds_every_rule() -> None:
@@ -381,3 +519,29 @@ def test_the_reading_finds_every_rule() -> None:
     assert expected["share-mismatch:p1+share+w"] == ("share-mismatch", ("share", "p1", "w"))
     assert expected["cumulative-decrease:early+late"][1] == ("early", "late")
     assert found(EVERY_RULE) == expected
+    assert found(EVERY_RULE, sweep=True) == expected
+
+
+@st.composite
+def cell_ranges(draw: st.DrawFn) -> tuple[int, list[tuple[int, int, int]]]:
+    """Up to 200 cells and up to 40 ranges [a, b) over them, some empty, with keys."""
+    n = draw(st.integers(1, 200))
+    cells = st.integers(0, n)
+    raw = draw(st.lists(st.tuples(cells, cells, st.integers(-5, 50)), max_size=40))
+    return n, [(min(a, b), max(a, b) if a != b or b % 3 else a, k) for a, b, k in raw]
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=cell_ranges(), high=st.booleans(), doubling=st.booleans())
+def test_range_extremes_by_doubling_equal_a_scan(
+    case: tuple[int, list[tuple[int, int, int]]], high: bool, doubling: bool
+) -> None:
+    """Covering and range extremes, by doubling or by listing cells, equal a plain scan."""
+    n, rs = case
+    pick, none = (max, slim.NONE) if high else (min, slim.BIG)
+    start, end, key = (pl.Series([r[i] for r in rs], dtype=pl.Int64) for i in range(3))
+    covered = ranges.cover(n, start, end, key, high=high, doubling=doubling).to_list()
+    assert covered == [pick([k for a, b, k in rs if a <= j < b], default=none) for j in range(n)]
+    values = pl.Series([(7 * j) % 23 for j in range(n)], dtype=pl.Int64)
+    got = ranges.range_extreme(values, start, end, high=high, doubling=doubling).to_list()
+    assert got == [pick(values.to_list()[a:b], default=none) for a, b, _ in rs]
