@@ -252,6 +252,22 @@ def _reset_peak() -> None:
         pass
 
 
+def _status_kb(field: str) -> int | None:
+    """A field of /proc/self/status in kB (Linux), else None.
+
+    ``VmHWM`` is the peak since ``_reset_peak``; ``getrusage``'s peak is not reset by it, and
+    a child process starts with its parent's peak (the parent holds every case's rows).
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def child(path: str, src: str | None) -> None:
     """Check one case in this process and print its measures as JSON."""
     if src:
@@ -265,12 +281,14 @@ def child(path: str, src: str | None) -> None:
     finding_frame(frame.head(50))  # polars' first-use costs, not the checks'
     _reset_peak()
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    rss = _status_kb("VmRSS")
     start = time.perf_counter()
     found = finding_frame(frame)
     took = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime
-    before, peak = usage.ru_maxrss, after.ru_maxrss
+    hwm = _status_kb("VmHWM")
+    before, peak = (rss, hwm) if rss and hwm else (usage.ru_maxrss, after.ru_maxrss)
     print(
         json.dumps(
             {
