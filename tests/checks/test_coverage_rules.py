@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import zhusan
 from tests.conftest import edit_cell, refresh_hashes
 from zhusan.checks.coverage_rules import coverage_findings
@@ -119,3 +122,58 @@ def test_a_new_coverage_difference_is_unexplained(pkg: Path) -> None:
     assert len(problems) == 1
     assert "[same-total-coverage:kylym-14+rferl-30]" in problems[0].message
     assert "children, from an origin not stated to tajikistan" in problems[0].message
+
+
+def test_many_sources_giving_one_number_for_other_people_are_one_finding() -> None:
+    """101 sources giving 156 for two kinds of people: one set finding, not 5,000 pairs."""
+    women = [_returned(f"w{i:03}", f"s{i:03}", 156, group="women") for i in range(100)]
+    everyone = _returned("all", "t", 156, group="all")
+    (finding,) = coverage_findings([*women, everyone])
+    assert finding.finding_id.startswith("same-total-coverage:101-figures-")
+    assert finding.figure_ids[:2] == ("all", "w000")  # the example pair comes first
+    assert "101 figures from 101 sources give 156 for people who are not all the same" in (
+        finding.message
+    )
+    assert "e.g. all (t: 156) and w000 (s000: 156)" in finding.message
+
+
+def test_figures_of_the_same_people_stay_out_of_a_set() -> None:
+    """A figure every other source agrees with on coverage is in no finding of its number."""
+    women = [_returned(f"w{i}", f"s{i}", 9, group="women") for i in range(8)]
+    lone = _returned("z", "s0", 9, group="children")  # its only partners are of another source
+    (finding,) = coverage_findings([*women, lone])
+    assert set(finding.figure_ids) == {"z", *(f"w{i}" for i in range(1, 8))}
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from("abc"), st.sampled_from([1, 2]), st.sampled_from(["women", "all"])
+        ),
+        max_size=12,
+    )
+)
+def test_the_same_total_sets_hold_exactly_the_figures_of_its_pairs(
+    drawn: list[tuple[str, int, str]],
+) -> None:
+    """Read pair by pair, the figures in conflict are those found; up to six, each pair is one."""
+    figures = [_returned(f"f{i:02}", s, v, group=g) for i, (s, v, g) in enumerate(drawn)]
+    pairs = {
+        (a.figure_id, b.figure_id)
+        for a in figures
+        for b in figures
+        if a.figure_id < b.figure_id
+        and a.value == b.value
+        and a.source_id != b.source_id
+        and a.group != b.group
+    }
+    found = [f for f in coverage_findings(figures) if f.rule == "same-total-coverage"]
+    for value in (1, 2):
+        mine = {p for p in pairs if next(f for f in figures if f.figure_id == p[0]).value == value}
+        involved = {i for p in mine for i in p}
+        sets = [set(f.figure_ids) for f in found if set(f.figure_ids) & involved]
+        if len(involved) <= 6:
+            assert {tuple(sorted(s)) for s in sets} == mine
+        else:
+            assert sets == [involved]

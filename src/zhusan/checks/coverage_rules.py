@@ -13,9 +13,11 @@ Two documents can disagree without any count of the same thing disagreeing:
   different: the second does not say what its total covers.
 
 Findings come in the shape of ``zhusan.checks.consistency``: a rule, the figure ids (in message
-order) and the stable id ``rule:`` + the sorted ids joined by ``+``. They are found set-wise (a
-filter and a join on the few figures each rule can concern); messages are composed only for the
-findings that occur.
+order) and the stable id of ``finding_id``. They are found set-wise: ``same-total-coverage``
+counts, per number, the figures that have a partner of another source covering other people
+(group-bys, no pairs), and reports each pair while they are at most ``PAIRWISE``, else one
+finding for the set; ``parts-count`` pairs the few figures counting rounds or stages of a
+scope. Messages are composed only for the findings that occur.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from typing import Any
 
 import polars as pl
 
-from zhusan.checks.consistency import Finding
+from zhusan.checks.consistency import PAIRWISE, Finding
+from zhusan.checks.consistency.ids import fid
 from zhusan.model.cells import format_cell
 from zhusan.model.intervals import Interval, interval_exprs
 from zhusan.model.tables import Figure
@@ -100,11 +103,65 @@ def _differs(c: str) -> pl.Expr:
     return ~pl.col(c).eq_missing(pl.col(f"{c}_b"))
 
 
+#: The columns that say whom a total covers; two figures covering different people differ in one.
+COVERS = ("group", "origin_place_id", "destination_place_id")
+#: The columns of one number: a same-total-coverage set lies within one such key.
+SAME_TOTAL = ["measure", "scope", "v"]
+
+
+def _involved(numbers: pl.DataFrame) -> pl.DataFrame:
+    """The figures that give their number with a figure of another source covering others.
+
+    Counted, not paired: figure x (source S, cover C) has such a partner when the figures of its
+    key outnumber those of S plus those of C outside S, so the cost is a few group-bys.
+    """
+    cover = pl.concat_str([pl.col(c).fill_null("\x00") for c in COVERS], separator="\x1f")
+    n = numbers.with_columns(cover=cover)
+    counts = n.with_columns(
+        everyone=pl.len().over(SAME_TOTAL),
+        same_source=pl.len().over([*SAME_TOTAL, "source_id"]),
+        same_cover=pl.len().over([*SAME_TOTAL, "cover"]),
+        both=pl.len().over([*SAME_TOTAL, "source_id", "cover"]),
+    )
+    partners = pl.col("everyone") - pl.col("same_source") - pl.col("same_cover") + pl.col("both")
+    return counts.filter(partners > 0).with_columns(size=pl.len().over(SAME_TOTAL))
+
+
+def _same_total_sets(big: pl.DataFrame) -> pl.DataFrame:
+    """One finding per key whose figures in conflict are more than ``PAIRWISE``.
+
+    Its ids start with an example pair: the first figure id, and the first figure id of another
+    source covering other people; the rest follow sorted.
+    """
+    rule = "same-total-coverage"
+    first = big.sort("figure_id").group_by(SAME_TOTAL, maintain_order=True).first()
+    x = first.select(*SAME_TOTAL, x=pl.col("figure_id"), xs=pl.col("source_id"), xc=pl.col("cover"))
+    y = (
+        big.join(x, on=SAME_TOTAL)
+        .filter((pl.col("source_id") != pl.col("xs")) & (pl.col("cover") != pl.col("xc")))
+        .group_by(SAME_TOTAL)
+        .agg(y=pl.col("figure_id").min())
+    )
+    rest = big.group_by(SAME_TOTAL).agg(rest=pl.col("figure_id").sort())
+    sets = x.join(y, on=SAME_TOTAL).join(rest, on=SAME_TOTAL)
+    ids = pl.concat_list(
+        "x", "y", pl.col("rest").list.set_difference(pl.concat_list("x", "y")).list.sort()
+    )
+    return sets.select(finding_id=fid(rule, ids), rule=pl.lit(rule), ids=ids)
+
+
 def _same_total(f: pl.DataFrame) -> pl.DataFrame:
+    """Same number, same measure and scope, other people covered, another source.
+
+    Up to ``PAIRWISE`` such figures of one number give a finding per pair, more give one.
+    """
     numbers = f.filter(pl.col("v").is_not_null() & pl.col("scope").is_not_null())
-    p = _pairs(numbers, ["measure", "scope", "v"])
-    covered = _differs("group") | _differs("origin_place_id") | _differs("destination_place_id")
-    return _out(p.filter(covered), "same-total-coverage")
+    involved = _involved(numbers)
+    small = involved.filter(pl.col("size") <= PAIRWISE).drop("cover", "size")
+    p = _pairs(small, SAME_TOTAL)
+    covered = pl.any_horizontal(_differs(c) for c in COVERS)
+    pairs = _out(p.filter(covered), "same-total-coverage")
+    return pl.concat([pairs, _same_total_sets(involved.filter(pl.col("size") > PAIRWISE))])
 
 
 def coverage_finding_frame(raw: pl.DataFrame) -> pl.DataFrame:
@@ -133,7 +190,7 @@ def _covers(r: dict[str, Any], flow: bool) -> str:
     return f"{who}, from {origin} to {destination}"
 
 
-def _message(rule: str, a: dict[str, Any], b: dict[str, Any]) -> str:
+def _message(rule: str, a: dict[str, Any], b: dict[str, Any], *rest: dict[str, Any]) -> str:
     if rule == "parts-count":
         iv_a, iv_b = (Interval(r["lo"], r["hi"], r["b"]) for r in (a, b))
         return (
@@ -142,9 +199,17 @@ def _message(rule: str, a: dict[str, Any], b: dict[str, Any]) -> str:
         )
     places = ("origin_place_id", "destination_place_id")
     flow = any(r[c] is not None for r in (a, b) for c in places)
+    pair = (
+        f"{_label(a)} and {_label(b)} give the same number for different people: "
+        f"{_covers(a, flow)}, against {_covers(b, flow)}"
+    )
+    if not rest:
+        return f"{a['measure']}/{a['scope']}: {pair}"
+    rows = (a, b, *rest)
+    sources = len({r["source_id"] for r in rows})
     return (
-        f"{a['measure']}/{a['scope']}: {_label(a)} and {_label(b)} give the same number for "
-        f"different people: {_covers(a, flow)}, against {_covers(b, flow)}"
+        f"{a['measure']}/{a['scope']}: {len(rows)} figures from {sources} sources give "
+        f"{a['value']} for people who are not all the same, e.g. {pair}"
     )
 
 
