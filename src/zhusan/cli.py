@@ -30,7 +30,7 @@ from zhusan.checks.diff import diff_summary
 from zhusan.checks.package import InvalidPackage
 from zhusan.files.console import json_text, session
 from zhusan.files.descriptor import DESCRIPTOR, UnusableInput, bundled_root, is_installed, version
-from zhusan.files.output import OutputError
+from zhusan.files.output import OutputError, output_target
 from zhusan.files.remote import MAX_REMOTE_BYTES
 from zhusan.model.dataset import Dataset
 from zhusan.model.errors import CODES
@@ -107,14 +107,17 @@ def _cmd_conflicts(args: argparse.Namespace) -> int:
     return EXIT_INVALID if unexplained else EXIT_VALID
 
 
-def _output_folder(out: str, what: str) -> Path | None:
-    """``--out`` as a folder; None (after one line on stderr) when it is a file."""
-    target = Path(out)
-    if target.exists() and not target.is_dir():
-        message = f"zhusan: cannot {what}: {target} is a file, not a folder"
-        print(printable(message), file=sys.stderr)
+def _output_folder(out: str) -> Path | None:
+    """``--out`` as a folder; None (after one line on stderr) when it cannot be one.
+
+    Checked before the package is read, so that a wrong ``--out`` is said at once.
+    """
+    try:
+        output_target(out)
+    except OutputError as exc:
+        print(f"zhusan: {printable(exc)}", file=sys.stderr)
         return None
-    return target
+    return Path(out)
 
 
 def _checked_data(path: str | None, allow_invalid: bool, what: str) -> tuple[int, Dataset | None]:
@@ -130,7 +133,7 @@ def _checked_data(path: str | None, allow_invalid: bool, what: str) -> tuple[int
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    target = _output_folder(args.out, "export")
+    target = _output_folder(args.out)
     if target is None:
         return EXIT_UNUSABLE
     code, data = _checked_data(_default_path(args.path), args.allow_invalid, "export")
@@ -141,6 +144,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except (ValueError, ImportError) as exc:
         print(f"zhusan: cannot export: {printable(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except OutputError:  # its message names the folder and says what was kept
+        raise
     except OSError as exc:
         message = f"zhusan: cannot export into {target}: {exc.strerror or exc}"
         print(printable(message), file=sys.stderr)
@@ -151,7 +156,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_site(args: argparse.Namespace) -> int:
-    target = _output_folder(args.out, "write the site")
+    target = _output_folder(args.out)
     if target is None:
         return EXIT_UNUSABLE
     path = _default_path(args.path)
@@ -160,6 +165,8 @@ def _cmd_site(args: argparse.Namespace) -> int:
         return code
     try:
         written = site(target, path, args.release, data)
+    except OutputError:  # its message names the folder and says what was kept
+        raise
     except FileExistsError as exc:
         print(f"zhusan: cannot write the site: {printable(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from zhusan.build.package import (
     PACKAGE_PROFILE,
     figures_of,
+    require_tables,
     resource_entry,
     sources_metadata,
     table_descriptions,
@@ -39,7 +40,7 @@ from zhusan.model.dataset import Dataset
 from zhusan.model.fields import SLUG_PATTERN
 from zhusan.model.published import DERIVED, PUBLISHED, table_csv
 from zhusan.model.report import Problem
-from zhusan.model.tables import TABLES, Figure, Source
+from zhusan.model.tables import Figure, Source
 from zhusan.model.tableschema import model_fields, table_schema
 
 #: A package name as Data Package wants it: lowercase letters, digits, ``.``, ``_``, ``-``.
@@ -266,12 +267,7 @@ def refresh_package(package: Path) -> Refreshed:
     """
     root, descriptor, resources = _package(package)
     paths = {name: _table_path(root, resources, name) for name in table_descriptions()}
-    for name in TABLES:
-        if not is_file(paths[name]):
-            raise UnusableInput(
-                f"{paths[name]}: no such file: a package needs every table of the schema, each "
-                "with at least its header row (`zhusan init` writes them all)"
-            )
+    require_tables(root, paths)
     files: dict[Path, bytes] = {}
     header, rows = _rows(paths["sources"])
     filled = []

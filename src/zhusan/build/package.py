@@ -6,6 +6,7 @@ schema/, datapackage.json, the generated tables, dataset/json/, docs, README blo
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from zhusan.files.descriptor import (
     version,
 )
 from zhusan.files.lines import MAX_RECORD, longest_line
+from zhusan.files.links import unsafe
 from zhusan.files.output import write_atomic
 from zhusan.files.paths import read_limited
 from zhusan.model.cells import read_csv
@@ -67,14 +69,22 @@ def _text(root: Path, relative: str) -> str:
         ) from None
 
 
-def require_tables(root: Path) -> None:
-    """UnusableInput naming the first table of the schema whose CSV is missing under ``root``."""
+def require_tables(root: Path, paths: dict[str, Path] | None = None) -> None:
+    """UnusableInput naming the first table of the schema whose CSV is missing or unsafe.
+
+    ``paths`` maps tables to their files (default ``dataset/NAME.csv`` under ``root``). A link
+    that leaves the package, a device or a FIFO is named as such (``files.links.unsafe``), not
+    as missing, and never opened.
+    """
     for name in TABLES:
-        path = root / "dataset" / f"{name}.csv"
+        path = (paths or {}).get(name, root / "dataset" / f"{name}.csv")
+        why = unsafe(root, path) if os.path.lexists(path) else None
+        if why is not None:
+            raise UnusableInput(f"{printable(str(path))}: {why}")
         if not path.is_file():
             raise UnusableInput(
-                f"{path}: no such file: a package needs every table of the schema, each "
-                "with at least its header row (`zhusan init` writes them all)"
+                f"{printable(str(path))}: no such file: a package needs every table of the "
+                "schema, each with at least its header row (`zhusan init` writes them all)"
             )
 
 

@@ -191,7 +191,7 @@ def swap_in(staging: Path, target: Path) -> None:
     _pending(old, False)
 
 
-def _target(out: str | os.PathLike[str]) -> Path:
+def output_target(out: str | os.PathLike[str]) -> Path:
     """The folder ``out`` names, absolute; OutputError for a name that cannot be a folder."""
     shown = printable(os.fspath(out))
     target = Path(os.path.abspath(out))
@@ -315,7 +315,7 @@ def write_folder(
     Any other error of ``write`` is raised as it is, and nothing changed either.
     """
     shown = printable(os.fspath(out))
-    target = _target(out)
+    target = output_target(out)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with _locked(target):
