@@ -46,7 +46,7 @@ def test_a_new_package_validates_on_the_first_run(tmp_path: Path, cli: Runner) -
     assert cli("refresh", str(pkg)).returncode == 0
     proc = cli("validate", str(pkg))
     assert proc.returncode == 0, proc.stdout
-    assert proc.stdout.startswith("VALID") and "13 tables, 7 rows, 0 problems" in proc.stdout
+    assert proc.stdout.startswith("VALID") and "13 tables, 10 rows, 0 problems" in proc.stdout
     after = json.loads((pkg / "datapackage.json").read_text())
     assert (after["name"], after["title"]) == ("my-returns", "Returns")
     assert {k: after[k] for k in mine} == mine
