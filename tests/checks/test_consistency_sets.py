@@ -6,14 +6,13 @@ go, and a set's message names an example witness and counts the figures and sour
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 import zhusan
-from tests.conftest import read_rows, refresh_hashes, write_rows
+from tests.conftest import read_rows, write_rows
 from zhusan.checks.consistency import (
     FIGURE_COLUMNS,
     Finding,
@@ -37,12 +36,6 @@ def _frame(rows: list[dict[str, str]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=dict.fromkeys(FIGURE_COLUMNS, pl.String), orient="row")
 
 
-def _timed(rows: list[dict[str, str]]) -> tuple[pl.DataFrame, float]:
-    start = time.perf_counter()
-    found = finding_frame(_frame(rows))
-    return found, time.perf_counter() - start
-
-
 def _only(rule: str, rows: list[dict[str, str]]) -> Finding:
     (found,) = [f for f in findings_of(_frame(rows)) if f.rule == rule]
     return found
@@ -50,15 +43,15 @@ def _only(rule: str, rows: list[dict[str, str]]) -> Finding:
 
 @pytest.mark.parametrize("one_source", [True, False])
 def test_a_hundred_copies_of_women_children_and_both_give_few_findings(one_source: bool) -> None:
-    """100 women, 100 children and 100 combined figures of one family: a few findings, fast."""
+    """100 women, 100 children and 100 combined figures of one family: a few findings."""
     rows = []
     for i in range(100):
         src = "s" if one_source else f"s{i}"
         rows.append(_row(f"w{i:03d}", 150 + i, group="women", source_id=src))
         rows.append(_row(f"c{i:03d}", 400 + i, group="children", source_id=src))
         rows.append(_row(f"x{i:03d}", 600, group="women_and_children", qualifier="nearly"))
-    found, took = _timed(rows)
-    assert found.height <= 10 and took < 2.0, (found.height, took)
+    found = finding_frame(_frame(rows))  # its time: benchmarks/consistency_bench.py
+    assert found.height <= 10, found.height
     (combined,) = found.filter(pl.col("rule") == "combined-group")["ids"].to_list()
     assert combined[0] == "x000" and len(combined) == (300 if one_source else 270)
     disagreements = found.filter(pl.col("rule") == "disagreement")
@@ -68,8 +61,7 @@ def test_a_hundred_copies_of_women_children_and_both_give_few_findings(one_sourc
 def test_a_family_of_ten_thousand_disagreeing_figures_is_one_finding() -> None:
     """10,000 figures of 10,000 sources, no two alike: one finding, its id a digest."""
     rows = [_row(f"f{i:05d}", 1000 + i, group="all", source_id=f"s{i}") for i in range(10_000)]
-    found, took = _timed(rows)
-    assert took < 5.0, took
+    found = finding_frame(_frame(rows))
     ((fid, rule, ids),) = found.select("finding_id", "rule", "ids").rows()
     assert rule == "disagreement" and len(ids) == 10_000 and ids[:2] == ["f00000", "f00001"]
     assert fid.startswith("disagreement:10000-figures-") and len(fid) == 43
@@ -198,13 +190,16 @@ def test_the_package_of_issue_17_gives_a_few_findings(pkg: Path) -> None:
             for i in range(100)
         ]
     write_rows(path, rows)
-    refresh_hashes(pkg)
-    start = time.perf_counter()
+    zhusan.refresh(pkg)
     report = zhusan.validate(pkg)
-    took = time.perf_counter() - start
     unexplained = [str(p) for p in report.problems if p.code == "unexplained-finding"]
-    sets = [m for m in unexplained if "-figures-" in m]
-    assert len(sets) == 3 and took < 10, (len(sets), took)
-    assert any("[combined-group:306-figures-" in m for m in sets)
-    # Each copy once against the other source's 595 for all returned people (linear).
-    assert sum("same-total-coverage" in m for m in unexplained) == 300
+    assert len(unexplained) == 4 and all("-figures-" in m for m in unexplained), unexplained
+    assert any("[combined-group:306-figures-" in m for m in unexplained)
+    # The copies and the pitch's 595 of all returned people: one set, not 300 pairs.
+    assert any("[same-total-coverage:302-figures-" in m for m in unexplained)
+    assert len(report.problems) == 16  # and 12 discrepancies rows made stale by the sets
+
+
+def test_no_figures_give_no_findings() -> None:
+    """A package without figures (a new one) has no findings, and no error computing them."""
+    assert findings_of(pl.DataFrame(schema=dict.fromkeys(FIGURE_COLUMNS, pl.String))) == []

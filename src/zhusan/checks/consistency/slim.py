@@ -133,7 +133,7 @@ def combine(codes: Frame, key: Sequence[str]) -> pl.Series:
     The codes in mixed radix while the product of their ranges fits in 62 bits; else the
     distinct combinations are numbered by a join (of integers).
     """
-    bases = [int(codes[c].max()) + 1 for c in key]  # type: ignore[arg-type]
+    bases = [int(codes[c].max() or 0) + 1 for c in key]  # type: ignore[arg-type]
     if math.prod(bases) >= 1 << 62:
         return keyed(codes.select(key), key)["k"].cast(pl.Int64)
     k, scale = pl.lit(0, dtype=pl.Int64), 1
