@@ -15,6 +15,8 @@ from pathlib import Path
 from zhusan.api import conflicts, export, site, validate
 from zhusan.build.package import drifted, generated_files
 from zhusan.checks.package import InvalidPackage
+from zhusan.engines.duck import MEMORY_LIMIT, MissingDuckDB, memory_limit
+from zhusan.engines.frame import ENGINES
 from zhusan.files.descriptor import UnusableInput, bundled_root, version
 from zhusan.files.output import write_atomic
 from zhusan.files.remote import MAX_REMOTE_BYTES
@@ -34,12 +36,18 @@ def _progress(table: str, rows: int, fraction: float) -> None:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     tty = sys.stderr.isatty() and not args.json
-    report = validate(
-        args.path,
-        progress=_progress if tty else None,
-        allow_remote=args.allow_remote,
-        max_per_code=args.max_per_code,
-    )
+    try:
+        report = validate(
+            args.path,
+            engine=args.engine,
+            progress=_progress if tty else None,
+            allow_remote=args.allow_remote,
+            max_per_code=args.max_per_code,
+            memory_limit=args.memory_limit,
+        )
+    except MissingDuckDB as exc:
+        print(f"zhusan: cannot validate: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
     if tty:
         sys.stderr.write("\r" + " " * 72 + "\r")
     if args.json:
@@ -120,6 +128,14 @@ def _count(text: str) -> int:
     return n
 
 
+def _memory_limit(text: str) -> str:
+    """A memory limit DuckDB reads (argparse reports the error with exit 2)."""
+    try:
+        return memory_limit(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _path_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "path", nargs="?", help="package folder or datapackage.json (default: bundled)"
@@ -163,6 +179,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=MAX_PER_CODE,
         help=f"keep the first N problems of each code in each table and only count the rest, "
         f"so memory stays bounded (default {MAX_PER_CODE:,})",
+    )
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="fast",
+        help="fast: whole columns at once (the default); pydantic: every row through its "
+        "model; duckdb: DuckDB reads and checks the tables as SQL within --memory-limit, "
+        "spilling to a temporary folder, for packages larger than memory (needs the duckdb "
+        "extra: pip install 'zhusan-data[duckdb]')",
+    )
+    p.add_argument(
+        "--memory-limit",
+        type=_memory_limit,
+        metavar="SIZE",
+        default=MEMORY_LIMIT,
+        help=f"with --engine duckdb, the memory DuckDB may hold before it spills to disk "
+        f"(default {MEMORY_LIMIT})",
     )
     p.add_argument(
         "--allow-remote",

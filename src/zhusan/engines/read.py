@@ -34,57 +34,82 @@ def read_tables(
     after_table: Callable[[TableRows], list[Problem]],
 ) -> dict[str, TableRows]:
     """Every table of ``TABLES``, in order; problems go to ``problems``."""
-    if engine == "fast" and not keep_models:
+    tables: dict[str, TableRows] = {}
+    for name in TABLES:
+        table = absent_table(name, resources, paths, problems)
+        if table is None:
+            table = read_table_file(
+                name, resources[name], paths[name], engine, keep_models, progress, problems,
+                check_block,
+            )  # fmt: skip
+        tables[name] = table
+        problems += after_table(table)
+    return tables
+
+
+def absent_table(
+    name: str, resources: dict[str, dict[str, Any]], paths: dict[str, Path], problems: Problems
+) -> TableRows | None:
+    """An empty table, with its problem, when the descriptor or the disk lacks it; else None."""
+    path = paths.get(name)
+    if path is None:
+        problems.append(Problem("missing-resource", f"the descriptor has no resource {name!r}"))
+        return TableRows(name, empty_frame(name))
+    if not is_file(path):
+        problems.append(
+            Problem("missing-file", f"{shown(resources[name]['path'])}: no such file", name)
+        )
+        return TableRows(name, empty_frame(name))
+    return None
+
+
+def read_table_file(
+    name: str,
+    resource: dict[str, Any],
+    path: Path,
+    engine: Engine,
+    keep_models: bool,
+    progress: Callable[[str, int, float], None] | None,
+    problems: Problems,
+    check_block: BlockCheck,
+) -> TableRows:
+    """One table's file read by ``engine`` (the fast one falls back per file); hash checked."""
+    fast = engine != "pydantic" and not keep_models
+    if fast:
         # Imported here, not above: they load pyarrow, which ``import zhusan`` does not need.
         from zhusan.engines.csvfallback import read_csv_rows
         from zhusan.engines.fast import read_fast
         from zhusan.files.blocks import Blocks
-    tables: dict[str, TableRows] = {}
-    for name in TABLES:
-        path = paths.get(name)
-        if path is None:
-            problems.append(Problem("missing-resource", f"the descriptor has no resource {name!r}"))
-            tables[name] = TableRows(name, empty_frame(name))
-            continue
-        if not is_file(path):
-            problems.append(
-                Problem("missing-file", f"{shown(resources[name]['path'])}: no such file", name)
-            )
-            tables[name] = TableRows(name, empty_frame(name))
-            continue
-        table, found = None, Problems(problems.limit)
-        if engine == "fast" and not keep_models:
-            # One pass: the blocks pyarrow reads are hashed and checked on the way.
-            blocks = Blocks(path, hash_algorithm(resources[name]), MAX_RECORD)
-            table = read_fast(name, path, found, check_block, progress, blocks)
-            if table is not None:
-                problems += (
-                    digest_problems(resources[name], blocks.hexdigest(), blocks.size, name)
-                    if blocks.done
-                    else digest(resources[name], path, name)
-                )
-        refused = None if table is not None else too_long(path, name)
-        if refused is not None:
-            problems += [*digest(resources[name], path, name), refused]
-            tables[name] = TableRows(name, empty_frame(name))
-            continue
-        if table is None:
-            # The hash runs on a second thread while the table is parsed and checked.
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                hashed = pool.submit(digest, resources[name], path, name)
-                found = Problems(problems.limit)
-                if engine == "fast" and not keep_models:
-                    table = read_csv_rows(name, path, found, check_block, progress)
-                problems += hashed.result()
+    table, found = None, Problems(problems.limit)
+    if fast:
+        # One pass: the blocks pyarrow reads are hashed and checked on the way.
+        blocks = Blocks(path, hash_algorithm(resource), MAX_RECORD)
+        table = read_fast(name, path, found, check_block, progress, blocks)
         if table is not None:
-            problems += found
-        else:
-            with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
-                table = read_records(name, fh, problems, keep_models)
-            problems += check_block(name, table.frame)
-            table.frame = table.frame.drop(
-                [c for c in DROPPED if name != "sources" and c in table.frame.columns]
+            problems += (
+                digest_problems(resource, blocks.hexdigest(), blocks.size, name)
+                if blocks.done
+                else digest(resource, path, name)
             )
-        tables[name] = table
-        problems += after_table(table)
-    return tables
+    refused = None if table is not None else too_long(path, name)
+    if refused is not None:
+        problems += [*digest(resource, path, name), refused]
+        return TableRows(name, empty_frame(name))
+    if table is None:
+        # The hash runs on a second thread while the table is parsed and checked.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            hashed = pool.submit(digest, resource, path, name)
+            found = Problems(problems.limit)
+            if fast:
+                table = read_csv_rows(name, path, found, check_block, progress)
+            problems += hashed.result()
+    if table is not None:
+        problems += found
+        return table
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+        table = read_records(name, fh, problems, keep_models)
+    problems += check_block(name, table.frame)
+    table.frame = table.frame.drop(
+        [c for c in DROPPED if name != "sources" and c in table.frame.columns]
+    )
+    return table

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from zhusan.model.fields import Bounds
+from zhusan.model.sql import DUCKDB, Dialect
 
 if TYPE_CHECKING:
     import polars as pl
@@ -114,6 +115,27 @@ def interval_exprs(value: pl.Expr, qualifier: pl.Expr) -> tuple[pl.Expr, pl.Expr
     for q, (_, _, b) in RULES.items():
         bounds = pl.when(qualifier == q).then(pl.lit(b)).otherwise(bounds)
     return _bound_expr(0, value, qualifier), _bound_expr(1, value, qualifier), bounds
+
+
+def interval_sql(value: str, qualifier: str, d: Dialect = DUCKDB) -> tuple[str, str, str]:
+    """SQL expressions for lower, upper and bounds, by the same rules as ``interval``.
+
+    ``value`` is a SQL expression of a number (null: none), ``qualifier`` one of text.
+    """
+
+    def bound(side: int) -> str:
+        whens = []
+        for q, rule in RULES.items():
+            kind, p = rule[0] if side == 0 else rule[1]
+            if kind == "none":
+                continue
+            scaled = f"(({value}) * {d.number(p)}) / {d.number(100)}"
+            this = d.number(p) if kind == "const" else (value if kind == "value" else scaled)
+            whens.append(f"WHEN {d.text(q)} THEN {this}")
+        return f"(CASE {qualifier} {' '.join(whens)} ELSE NULL END)"
+
+    bounds = " ".join(f"WHEN {d.text(q)} THEN {d.text(b)}" for q, (_, _, b) in RULES.items())
+    return bound(0), bound(1), f"(CASE {qualifier} {bounds} ELSE NULL END)"
 
 
 def fmt(i: Interval) -> str:

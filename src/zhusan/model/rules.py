@@ -6,12 +6,14 @@ declaration is evaluated two ways:
 - ``Cond.holds(row)`` on a model instance, in Python: the pydantic engine's model validator
   (``Row._row_rules``) raises the message of the first rule broken;
 - ``Cond.flag()`` as a polars expression over a frame of string cells: the fast engine flags
-  every row that may break a rule, and only those rows go through pydantic.
+  every row that may break a rule, and only those rows go through pydantic;
+- ``Cond.sql()`` as a SQL expression over a table of string cells (empty cells as ``''``), in
+  standard SQL but for what a ``Dialect`` spells: the SQL engine flags rows the same way.
 
-``flag`` may be true where ``holds`` is false (the row then goes to pydantic, which clears it),
-never the reverse; ``tests/model/test_rules.py`` holds every condition to that. A model states
-its rules in ``__row_rules__``; a test fails when a model has a validator that is not a
-declared rule, so no rule can exist in one engine only.
+``flag`` and ``sql`` may be true where ``holds`` is false (the row then goes to pydantic, which
+clears it), never the reverse; ``tests/model/test_rules.py`` holds every condition to that. A
+model states its rules in ``__row_rules__``; a test fails when a model has a validator that is
+not a declared rule, so no rule can exist in one engine only.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import polars as pl
 from pydantic import BaseModel, model_validator
 
 from zhusan.model.dates import date_bounds, first_day, last_day
+from zhusan.model.sql import DUCKDB, Dialect
 from zhusan.model.text import collapse
 
 
@@ -36,6 +39,10 @@ class Cond:
 
     def flag(self) -> pl.Expr:
         """A polars expression over string cells: true wherever ``holds`` may be true."""
+        raise NotImplementedError  # pragma: no cover
+
+    def sql(self, d: Dialect = DUCKDB) -> str:
+        """A SQL expression over string cells: true wherever ``holds`` may be true."""
         raise NotImplementedError  # pragma: no cover
 
     def __and__(self, other: Cond) -> Cond:
@@ -54,6 +61,42 @@ def _number(name: str) -> pl.Expr:
     return pl.col(name).cast(pl.Float64, strict=False)
 
 
+def _sql_cell(d: Dialect, name: str) -> str:
+    """A string cell in SQL, empty as null."""
+    return f"NULLIF({d.ident(name)}, '')"
+
+
+def _set(d: Dialect, name: str) -> str:
+    return f"({d.ident(name)} <> '')"
+
+
+def _first_day_sql(d: Dialect, name: str) -> str:
+    """The first day a partial date covers, as ISO text (compared as text; null when empty)."""
+    c = _sql_cell(d, name)
+    n = d.chars(c)
+    return f"(CASE {n} WHEN 4 THEN {c} || '-01-01' WHEN 7 THEN {c} || '-01' ELSE {c} END)"
+
+
+#: A day no later than the last of each month (February: 28, so a leap year's 29th may flag).
+_MONTH_END = {"02": "28", "04": "30", "06": "30", "09": "30", "11": "30"}
+
+
+def _last_day_sql(d: Dialect, name: str) -> str:
+    """A day no later than the last a partial date covers, as ISO text (null when empty).
+
+    For a flag, never later than the real last day: ``a`` starting after it is then flagged
+    wherever ``a`` starts after the real last day.
+    """
+    c = _sql_cell(d, name)
+    n = d.chars(c)
+    month = f"SUBSTRING({c} FROM 6 FOR 2)"
+    ends = " ".join(f"WHEN '{m}' THEN '{e}'" for m, e in _MONTH_END.items())
+    return (
+        f"(CASE {n} WHEN 4 THEN {c} || '-12-31' "
+        f"WHEN 7 THEN {c} || '-' || (CASE {month} {ends} ELSE '31' END) ELSE {c} END)"
+    )
+
+
 @dataclass(frozen=True)
 class Set(Cond):
     """The cell is not empty."""
@@ -65,6 +108,9 @@ class Set(Cond):
 
     def flag(self) -> pl.Expr:  # noqa: D102
         return pl.col(self.field) != ""
+
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        return _set(d, self.field)
 
 
 @dataclass(frozen=True)
@@ -81,6 +127,9 @@ class Equals(Cond):
     def flag(self) -> pl.Expr:  # noqa: D102
         return _cell(self.a) == _cell(self.b)
 
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        return f"({_sql_cell(d, self.a)} = {_sql_cell(d, self.b)})"
+
 
 @dataclass(frozen=True)
 class Is(Cond):
@@ -95,6 +144,9 @@ class Is(Cond):
 
     def flag(self) -> pl.Expr:  # noqa: D102
         return _cell(self.field) == self.value
+
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        return f"({_sql_cell(d, self.field)} = {d.text(self.value)})"
 
 
 @dataclass(frozen=True)
@@ -113,6 +165,11 @@ class Above(Cond):
         y = _number(self.other) if isinstance(self.other, str) else self.other
         return _number(self.field) > y
 
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        x = d.num(d.ident(self.field))
+        y = d.num(d.ident(self.other)) if isinstance(self.other, str) else d.number(self.other)
+        return f"({x} > {y})"
+
 
 @dataclass(frozen=True)
 class StartsAfter(Cond):
@@ -127,6 +184,9 @@ class StartsAfter(Cond):
 
     def flag(self) -> pl.Expr:  # noqa: D102
         return first_day(pl.col(self.a)) > last_day(pl.col(self.b))
+
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        return f"({_first_day_sql(d, self.a)} > {_last_day_sql(d, self.b)})"
 
 
 @dataclass(frozen=True)
@@ -147,6 +207,9 @@ class NotWithin(Cond):
     def flag(self) -> pl.Expr:  # noqa: D102
         return ~pl.col(self.whole).str.contains(pl.col(self.part), literal=True)
 
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        return f"(POSITION({d.ident(self.part)} IN {d.ident(self.whole)}) = 0)"
+
 
 @dataclass(frozen=True)
 class All(Cond):
@@ -160,6 +223,9 @@ class All(Cond):
 
     def flag(self) -> pl.Expr:  # noqa: D102
         return pl.all_horizontal([p.flag() for p in self.parts])
+
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        return "(" + " AND ".join(p.sql(d) for p in self.parts) + ")"
 
 
 @dataclass(frozen=True)
@@ -175,6 +241,9 @@ class Any_(Cond):
     def flag(self) -> pl.Expr:  # noqa: D102
         return pl.any_horizontal([p.flag() for p in self.parts])
 
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        return "(" + " OR ".join(p.sql(d) for p in self.parts) + ")"
+
 
 @dataclass(frozen=True)
 class Differ(Cond):
@@ -189,6 +258,10 @@ class Differ(Cond):
         set_ = [pl.col(f) != "" for f in self.fields]
         return pl.any_horizontal(set_) & ~pl.all_horizontal(set_)
 
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        set_ = [_set(d, f) for f in self.fields]
+        return f"(({' OR '.join(set_)}) AND NOT ({' AND '.join(set_)}))"
+
 
 @dataclass(frozen=True)
 class NotOneOf(Cond):
@@ -201,6 +274,10 @@ class NotOneOf(Cond):
 
     def flag(self) -> pl.Expr:  # noqa: D102
         return pl.sum_horizontal([(pl.col(f) != "").cast(pl.Int8) for f in self.fields]) != 1
+
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        count = " + ".join(f"(CASE WHEN {_set(d, f)} THEN 1 ELSE 0 END)" for f in self.fields)
+        return f"(({count}) <> 1)"
 
 
 @dataclass(frozen=True)
@@ -241,6 +318,14 @@ def rules_flag(model: type[BaseModel]) -> pl.Expr:
     if not rules:
         return pl.lit(False)
     return pl.any_horizontal([r.broken.flag().fill_null(False) for r in rules])
+
+
+def rules_sql(model: type[BaseModel], d: Dialect = DUCKDB) -> str:
+    """SQL true where a row of ``model`` may break one of its declared rules (FALSE: none)."""
+    rules = getattr(model, "__row_rules__", ())
+    if not rules:
+        return "FALSE"
+    return "(" + " OR ".join(f"COALESCE({r.broken.sql(d)}, FALSE)" for r in rules) + ")"
 
 
 def undeclared_validators(model: type[BaseModel]) -> list[str]:
