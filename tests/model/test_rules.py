@@ -54,7 +54,7 @@ _CELLS: dict[type[BaseModel], dict[str, list[str]]] = {
         "exhaustive": ["", "true", "false"],
         "subset_of": ["", "wsj-01"],
         "period_start": ["", "2019", "2019-06", "2019-06-17", "2020-01"],
-        "as_of": ["", "2019", "2019-05", "2019-06-30"],
+        "as_of": ["", "2019", "2019-02", "2019-04", "2019-05", "2019-06-30"],
         "stated": ["595", "five", "Thirty-seven", "595 people", "  595"],
         "figure_id": ["wsj-01", "kylym-01"],
     },
@@ -93,6 +93,48 @@ def test_the_flag_of_every_rule_covers_the_rule(
         broken = rule.broken.holds(row) is True
         flagged = frame.select(rule.broken.flag().fill_null(False)).item()
         assert flagged or not broken, f"{rule.name} broken but not flagged: {cells}"
+
+
+@pytest.mark.parametrize("model", list(_CELLS), ids=lambda m: m.__name__)
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_the_sql_of_every_rule_covers_the_rule(model: type[BaseModel], data: st.DataObject) -> None:
+    """Wherever a declared rule is broken in Python, its SQL flag is true (never under)."""
+    duckdb = pytest.importorskip("duckdb")
+    cells = data.draw(_draw(model))
+    rules = model.__row_rules__  # type: ignore[attr-defined]
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(model, "__row_rules__", ())  # build the instance without its rules
+        try:
+            row = model.model_validate(
+                {k: v if v != "" else None for k, v in cells.items() if k in model.model_fields}
+                | _lists(model, cells)
+            )
+        except Exception:
+            return
+    frame = pl.DataFrame([{k: format_cell(getattr(row, k)) for k in model.model_fields}])
+    con = duckdb.connect()
+    con.register("cells", frame.to_arrow())
+    for rule in rules:
+        broken = rule.broken.holds(row) is True
+        flagged = con.execute(f"SELECT COALESCE({rule.broken.sql()}, FALSE) FROM cells").fetchall()
+        assert flagged[0][0] or not broken, f"{rule.name} broken but not flagged in SQL: {cells}"
+    con.close()
+
+
+def test_the_sql_of_a_rule_reads_like_its_declaration() -> None:
+    """A rule's SQL is standard SQL over text cells, empty cells taken as unknown."""
+    from zhusan.model.rules import Above, Differ, Is, NotWithin, StartsAfter
+
+    assert Is("unit", "percent").sql() == "(NULLIF(\"unit\", '') = 'percent')"
+    assert Above("value", 100).sql() == (
+        '(TRY_CAST("value" AS DOUBLE) > CAST(100.0 AS DOUBLE))'
+    )
+    assert NotWithin("stated", "quote").sql() == '(POSITION("stated" IN "quote") = 0)'
+    assert Differ(("a", "b")).sql() == (
+        "((\"a\" <> '') OR (\"b\" <> '')) AND NOT ((\"a\" <> '') AND (\"b\" <> ''))"
+    ).join("()")
+    assert "'-12-31'" in StartsAfter("start", "end").sql()
 
 
 def _lists(model: type[BaseModel], cells: dict[str, str]) -> dict[str, Any]:
