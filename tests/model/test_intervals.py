@@ -95,3 +95,28 @@ def test_a_qualifier_that_needs_a_number_without_one_is_an_error() -> None:
     """'about' with no number has no interval."""
     with pytest.raises(ValueError, match="needs a value"):
         interval("about", None)
+
+
+def test_the_column_rules_give_python_s_bounds_to_the_last_bit() -> None:
+    """On a long column, polars and SQL bounds equal ``interval``'s, bit for bit.
+
+    polars divides a long column by a constant through its inverse (2632 about: 2895.2000000000003
+    where Python says 2895.2), so a figure whose bounds ``interval`` wrote was judged wrong.
+    """
+    import polars as pl
+
+    from zhusan.model.intervals import RULES, interval_exprs, interval_sql
+
+    values = [float(v) for v in range(1, 3001)] + [2632.0, 1839.0, 0.5, 12345.678]
+    quals = [q for q in RULES if q not in VAGUE]
+    rows = [(v, q) for v in values for q in quals]
+    frame = pl.DataFrame(rows, schema={"value": pl.Float64, "qualifier": pl.String}, orient="row")
+    lo, hi, bounds = interval_exprs(pl.col("value"), pl.col("qualifier"))
+    got = frame.select(lo=lo, hi=hi, b=bounds).rows()
+    want = [(i.lower, i.upper, i.bounds) for i in (interval(q, v) for v, q in rows)]
+    assert got == want
+    duckdb = pytest.importorskip("duckdb")
+    con = duckdb.connect()
+    con.register("f", frame.to_arrow())
+    slo, shi, sb = interval_sql("value", "qualifier")
+    assert con.execute(f"SELECT {slo}, {shi}, {sb} FROM f").fetchall() == want

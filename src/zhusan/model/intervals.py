@@ -92,6 +92,22 @@ def interval(qualifier: str, value: float | None) -> Interval:
         raise ValueError(f"qualifier {qualifier!r} needs a value") from None
 
 
+def _hundredth(expr: pl.Expr) -> pl.Expr:
+    """``expr / 100`` as Python divides.
+
+    polars divides a column by a constant by multiplying with its inverse, which can differ in
+    the last bit (2632 * 110 / 100 gives 2895.2000000000003, Python 2895.2), and the interval
+    a figure states is then judged wrong; pyarrow divides.
+    """
+    import polars as pl
+    import pyarrow.compute as pc
+
+    def divide(s: pl.Series) -> pl.Series:
+        return pl.Series(s.name, pc.divide(s.cast(pl.Float64).to_arrow(), 100.0))
+
+    return expr.map_batches(divide, return_dtype=pl.Float64)
+
+
 def _bound_expr(side: int, value: pl.Expr, qualifier: pl.Expr) -> pl.Expr:
     import polars as pl
 
@@ -101,7 +117,9 @@ def _bound_expr(side: int, value: pl.Expr, qualifier: pl.Expr) -> pl.Expr:
         if kind == "none":
             continue
         this = (
-            pl.lit(float(p)) if kind == "const" else (value if kind == "value" else value * p / 100)
+            pl.lit(float(p))
+            if kind == "const"
+            else (value if kind == "value" else _hundredth(value * float(p)))
         )
         expr = pl.when(qualifier == q).then(this).otherwise(expr)
     return expr
