@@ -127,9 +127,7 @@ def test_the_sql_of_a_rule_reads_like_its_declaration() -> None:
     from zhusan.model.rules import Above, Differ, Is, NotWithin, StartsAfter
 
     assert Is("unit", "percent").sql() == "(NULLIF(\"unit\", '') = 'percent')"
-    assert Above("value", 100).sql() == (
-        '(TRY_CAST("value" AS DOUBLE) > CAST(100.0 AS DOUBLE))'
-    )
+    assert Above("value", 100).sql() == ('(TRY_CAST("value" AS DOUBLE) > CAST(100.0 AS DOUBLE))')
     assert NotWithin("stated", "quote").sql() == '(POSITION("stated" IN "quote") = 0)'
     assert Differ(("a", "b")).sql() == (
         "((\"a\" <> '') OR (\"b\" <> '')) AND NOT ((\"a\" <> '') AND (\"b\" <> ''))"
