@@ -175,3 +175,23 @@ def test_a_newly_declared_rule_is_enforced_by_both_engines(
             if p.code == "row-rule"
         )
     assert reports["fast"].to_dict() == reports["pydantic"].to_dict()
+
+
+def test_a_condition_without_sql_sends_every_row_to_pydantic() -> None:
+    """A rule whose condition has no SQL form yet flags every row (never a missed rule)."""
+    from dataclasses import dataclass
+
+    from zhusan.model.rules import Cond, rules_sql
+
+    @dataclass(frozen=True)
+    class PolarsOnly(Cond):
+        field: str
+
+        def holds(self, row: BaseModel) -> bool | None:
+            return bool(getattr(row, self.field))
+
+    class Patched(Figure):
+        __row_rules__ = (*Figure.__row_rules__, RowRule("new", PolarsOnly("note"), "a note"))
+
+    assert rules_sql(Patched).endswith(" OR TRUE)")
+    assert "TRUE" not in rules_sql(Figure)

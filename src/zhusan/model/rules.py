@@ -320,12 +320,24 @@ def rules_flag(model: type[BaseModel]) -> pl.Expr:
     return pl.any_horizontal([r.broken.flag().fill_null(False) for r in rules])
 
 
+def _rule_sql(cond: Cond, d: Dialect) -> str:
+    """A rule's SQL; TRUE (every row to pydantic) for a condition with no SQL form yet."""
+    try:
+        return f"COALESCE({cond.sql(d)}, FALSE)"
+    except NotImplementedError:
+        return "TRUE"
+
+
 def rules_sql(model: type[BaseModel], d: Dialect = DUCKDB) -> str:
-    """SQL true where a row of ``model`` may break one of its declared rules (FALSE: none)."""
+    """SQL true where a row of ``model`` may break one of its declared rules (FALSE: none).
+
+    A condition without a ``sql`` form flags every row, so pydantic still judges the rule:
+    slower, never wrong.
+    """
     rules = getattr(model, "__row_rules__", ())
     if not rules:
         return "FALSE"
-    return "(" + " OR ".join(f"COALESCE({r.broken.sql(d)}, FALSE)" for r in rules) + ")"
+    return "(" + " OR ".join(_rule_sql(r.broken, d) for r in rules) + ")"
 
 
 def undeclared_validators(model: type[BaseModel]) -> list[str]:
