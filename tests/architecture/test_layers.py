@@ -128,7 +128,9 @@ def test_internal_modules_say_so() -> None:
 
 def test_no_public_name_is_also_a_module_of_the_package() -> None:
     """A public name never shares its name with a module, which would replace it once imported."""
-    modules = {p.stem for p in SRC.glob("*.py")} | {p.parent.name for p in SRC.glob("*/__init__.py")}
+    modules = {p.stem for p in SRC.glob("*.py")} | {
+        p.parent.name for p in SRC.glob("*/__init__.py")
+    }
     assert set(zhusan.__all__) & modules == set()
 
 
