@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import zhusan
-from tests.conftest import Runner, copy_package, read_rows, refresh_hashes, write_rows
+from tests.conftest import Runner, copy_package, edit_cell, read_rows, refresh_hashes, write_rows
 from tests.engines.test_engines import broken_records, broken_table
 from zhusan.engines.frame import columns
 from zhusan.model.tables import TABLES
@@ -403,3 +403,91 @@ def test_without_duckdb_the_engine_is_one_line_and_exit_2(tmp_path: Path) -> Non
         "installed (pip install 'zhusan-data[duckdb]')"
     ]
     assert proc.stdout == ""
+
+
+# --- the checks of data model v2 ------------------------------------------------------------
+
+
+def _parent_cycle(pkg: Path) -> None:
+    edit_cell(pkg, "places", "kazakhstan", "parent_id", "aktau")  # aktau lies in kazakhstan
+
+
+def _look_alike_names(pkg: Path) -> None:
+    # A Cyrillic А, and a full-width Ｋ: the same names as akniyet's and kazakhstan's once NFKC.
+    edit_cell(pkg, "organizations", "biden-administration", "aliases", "\u0410kniyet")
+    edit_cell(pkg, "places", "aktau", "aliases", "Aqtau;\uff2bazakhstan")
+
+
+def _wrong_derived_value(pkg: Path) -> None:
+    for field in ("value", "lower", "upper"):
+        edit_cell(pkg, "figures", "wsj-22", field, "38")
+
+
+def _edited_estimate(pkg: Path) -> None:
+    edit_cell(pkg, "estimates", "stage-arrested-all-zhusan-2019", "low", "28")
+
+
+def _misstated_words(pkg: Path) -> None:
+    for field in ("value", "lower", "upper"):
+        edit_cell(pkg, "figures", "wsj-15", field, "36")  # stated "Thirty-seven"
+
+
+def _v2_vocabulary(pkg: Path) -> None:
+    edit_cell(pkg, "figures", "wsj-13", "attribution", "hearsay")
+    edit_cell(pkg, "sources", "mercury-media-pitch", "interest", "partisan")
+    edit_cell(pkg, "discrepancies", "disc-01", "basis", "guessed")
+
+
+V2_FAULTS = {
+    "parent-cycle": _parent_cycle,
+    "duplicate-name": _look_alike_names,
+    "derived-value": _wrong_derived_value,
+    "estimate-mismatch": _edited_estimate,
+    "row-rule": _misstated_words,
+    "cell-error": _v2_vocabulary,
+}
+
+
+@pytest.mark.parametrize("code", list(V2_FAULTS))
+def test_the_engines_agree_on_the_faults_of_data_model_v2(pkg: Path, code: str) -> None:
+    """Each fault of data model v2 is found, and every engine gives the same report."""
+    V2_FAULTS[code](pkg)
+    refresh_hashes(pkg)
+    found = reports(pkg)
+    assert_same(found)
+    assert code in found["duckdb"]["errors_by_code"]
+
+
+def test_the_engines_agree_on_every_v2_fault_at_once_under_a_cap(pkg: Path) -> None:
+    """The v2 faults on valid rows together, one kept per code: the same report."""
+    # An invalid figure would hide the estimates: they are compared only when all are valid.
+    planted = {c: p for c, p in V2_FAULTS.items() if c not in ("cell-error", "row-rule")}
+    for plant in planted.values():
+        plant(pkg)
+    refresh_hashes(pkg)
+    found = reports(pkg, max_per_code=1)
+    assert_same(found)
+    assert set(planted) <= set(found["duckdb"]["errors_by_code"])
+    assert found["duckdb"]["errors_truncated"] is True
+
+
+def test_the_engines_agree_on_a_package_made_with_init_and_add_source(scratch: Path) -> None:
+    """A package made by ``zhusan init`` and ``add-source``: valid for every engine alike."""
+    found = reports(scratch)
+    assert_same(found)
+    assert found["duckdb"]["valid"] is True
+    assert found["duckdb"]["rows"]["figures"] == 3
+
+
+def test_the_engines_agree_on_faults_in_a_package_made_with_init(scratch: Path) -> None:
+    """The scratch package with a cycle, misstated words and a wrong interval: the same report."""
+    edit_cell(scratch, "figures", "mehr-01", "parent_id", "mehr-02")
+    edit_cell(scratch, "figures", "mehr-01", "axis", "group")
+    edit_cell(scratch, "figures", "mehr-01", "exhaustive", "true")
+    for field in ("value", "lower", "upper"):
+        edit_cell(scratch, "figures", "mehr-03", field, "81")
+    edit_cell(scratch, "figures", "mehr-02", "upper", "13.3")
+    refresh_hashes(scratch)
+    found = reports(scratch)
+    assert_same(found)
+    assert {"parent-cycle", "row-rule", "interval-rule"} <= set(found["duckdb"]["errors_by_code"])
