@@ -491,3 +491,21 @@ def test_the_engines_agree_on_faults_in_a_package_made_with_init(scratch: Path) 
     found = reports(scratch)
     assert_same(found)
     assert {"parent-cycle", "row-rule", "interval-rule"} <= set(found["duckdb"]["errors_by_code"])
+
+
+def test_a_table_named_like_a_glob_is_read_as_named(pkg: Path) -> None:
+    """A file named ``[f]igures.csv`` is the file DuckDB reads, not figures.csv it would match."""
+    rows = read_rows(pkg / "dataset" / "figures.csv")
+    rows[0]["unit"] = "parsecs"
+    named = pkg / "dataset" / "[f]igures.csv"
+    write_rows(named, rows)
+    descriptor = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:
+        if res["name"] == "figures":
+            data = named.read_bytes()
+            res |= {"path": "dataset/[f]igures.csv", "bytes": len(data)}
+            res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+    (pkg / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    found = reports(pkg)
+    assert_same(found)
+    assert found["duckdb"]["errors_by_code"].get("cell-error") == 1

@@ -26,6 +26,7 @@ import contextlib
 import csv
 import hashlib
 import io
+import os
 import re
 import shutil
 import tempfile
@@ -44,8 +45,9 @@ from zhusan.engines.frame import (
     columns,
     row_problems,
 )
-from zhusan.engines.read import absent_table, read_table_file
+from zhusan.engines.read import absent_table, read_table_file, unreadable
 from zhusan.files.descriptor import UnusableInput
+from zhusan.files.links import open_file
 from zhusan.files.paths import digest_problems, hash_algorithm
 from zhusan.model.dates import PARTIAL_DATE_PATTERN
 from zhusan.model.report import Problem, Problems
@@ -69,6 +71,8 @@ NUMBER = (
 INTEGER = r"^-?[0-9]{1,18}$"
 SAFE_DATE = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|1[0-9]|2[0-8]))?)?$"
 INSTALL = "pip install 'zhusan-data[duckdb]'"
+#: Where an open file can be named by its descriptor (Linux); DuckDB reads a table through it.
+FD_FOLDER = Path("/proc/self/fd")
 
 
 class MissingDuckDB(ImportError):
@@ -237,10 +241,9 @@ class SqlTables:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _header(path: Path) -> list[str] | None:
+def _header(fh: io.BufferedReader) -> list[str] | None:
     """The header's names when DuckDB can be handed the file; None: the fast engine reads it."""
-    with path.open("rb") as fh:
-        head = fh.read(1 << 16)
+    head = os.pread(fh.fileno(), 1 << 16, 0)
     lines = head.splitlines()
     if not lines or (len(lines) < 2 and len(head) >= 1 << 16):
         return None  # no header, or one longer than 64 KiB
@@ -258,32 +261,36 @@ def _header(path: Path) -> list[str] | None:
 _BLANK = (b"\n\n", b"\n\r", b"\r\r")
 
 
-def _scan(resource: dict[str, Any], path: Path, name: str) -> tuple[list[Problem], bool]:
+def _scan(resource: dict[str, Any], fh: io.BufferedReader, name: str) -> tuple[list[Problem], bool]:
     """The file's hash and size against the descriptor's, and whether it may hold a blank line."""
     algo = hash_algorithm(resource)
     h = hashlib.new(algo) if algo else None
     size, blank, last = 0, False, b""
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            if h is not None:
-                h.update(chunk)
-            size += len(chunk)
-            if not blank:
-                seam = last + chunk[:1]
-                blank = any(b in chunk or b in seam for b in _BLANK)
-            last = chunk[-1:]
+    fh.seek(0)
+    while chunk := fh.read(1 << 20):
+        if h is not None:
+            h.update(chunk)
+        size += len(chunk)
+        if not blank:
+            seam = last + chunk[:1]
+            blank = any(b in chunk or b in seam for b in _BLANK)
+        last = chunk[-1:]
     return digest_problems(resource, h.hexdigest() if h else None, size, name), blank
 
 
-def _load_csv(store: SqlTables, name: str, path: Path, header: list[str]) -> None:
-    """Read a CSV with DuckDB's reader into ``<name>__csv`` (cells as text, empty as '')."""
+def _load_csv(store: SqlTables, name: str, path: str, header: list[str]) -> None:
+    """Read a CSV with DuckDB's reader into ``<name>__csv`` (cells as text, empty as '').
+
+    ``path`` is that of a file already open (``/proc/self/fd/N``): no name of the package's
+    own reaches DuckDB, whose reader would expand ``*``, ``?`` and ``[`` in it as a glob.
+    """
     d = store.dialect
     types = ", ".join(f"{d.text(h)}: 'VARCHAR'" for h in header)
     cells = ", ".join(f"COALESCE({d.ident(c)}, '') AS {d.ident(c)}" for c in columns(name))
     raw = d.ident(f"{name}__csv")
     store.execute(
         f"CREATE TABLE {raw} AS SELECT {cells}, TRUE AS _ok FROM read_csv("
-        f"{d.text(str(path))}, columns = {{{types}}}, header = true, delim = ',', quote = '\"', "
+        f"{d.text(path)}, columns = {{{types}}}, header = true, delim = ',', quote = '\"', "
         "escape = '\"', auto_detect = false, strict_mode = true, null_padding = false, "
         "encoding = 'utf-8')"
     )
@@ -375,7 +382,11 @@ def read_sql_tables(
             table = absent_table(name, resources, paths, problems)
             if table is None:
                 found = Problems(problems.limit)
-                if _read_with_duckdb(store, name, resources[name], paths[name], found):
+                try:
+                    read = _read_with_duckdb(store, name, resources[name], paths[name], found)
+                except OSError as exc:  # unreadable (permissions, I/O, a file swapped for a link)
+                    raise unreadable(name, resources[name], exc) from None
+                if read:
                     store.from_csv.add(name)
                     _judge(store, name, found)
                     check_table(store, name, found)
@@ -401,21 +412,30 @@ def read_sql_tables(
 def _read_with_duckdb(
     store: SqlTables, name: str, resource: dict[str, Any], path: Path, found: Problems
 ) -> bool:
-    """Read the file into the database; False when the fast engine must read it instead."""
-    header = _header(path)
-    if header is None:
+    """Read the file into the database; False when the fast engine must read it instead.
+
+    The file is opened as the other engines open it (``open_file``: a regular file, no final
+    link), and DuckDB reads that very open file through ``/proc/self/fd``; a file swapped in
+    after the open is not read. Without ``/proc`` (not Linux) the fast engine reads every table.
+    OSError when the file cannot be read.
+    """
+    if not FD_FOLDER.is_dir():
         return False
-    header_problems = check_header(name, header)
-    if any(p.code != "extra-column" for p in header_problems):
-        return False
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        scanned = pool.submit(_scan, resource, path, name)
-        try:
-            _load_csv(store, name, path, header)
-            loaded = True
-        except store.error:  # refused by DuckDB's reader (running out of memory is not)
-            loaded = False
-        hashed, blank = scanned.result()
+    with open_file(path) as fh:
+        header = _header(fh)
+        if header is None:
+            return False
+        header_problems = check_header(name, header)
+        if any(p.code != "extra-column" for p in header_problems):
+            return False
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scanned = pool.submit(_scan, resource, fh, name)
+            try:
+                _load_csv(store, name, f"{FD_FOLDER}/{fh.fileno()}", header)
+                loaded = True
+            except store.error:  # refused by DuckDB's reader (running out of memory is not)
+                loaded = False
+            hashed, blank = scanned.result()
     if not loaded or blank:
         d = store.dialect
         store.execute(f"DROP VIEW IF EXISTS {d.ident(name)}")
