@@ -1,4 +1,4 @@
-"""Internal: the frame contract that both engines fill, and the row checks they share.
+"""Internal: the frame contract the engines fill, and the row checks they share.
 
 Every table becomes a polars frame of its cells as strings, with ``_row`` (the record number,
 header = 1) and ``_ok`` (the row matches its model). Valid rows carry their cells as the model
