@@ -162,6 +162,8 @@ def figure(
         "scope": scope,
         "as_of": as_of,
         "date_basis": "stated",
+        "derivation": "stated",
+        "attribution": "own",
     } | more
 
 
@@ -356,6 +358,7 @@ def write_package(
                 "sha256": hashlib.sha256(data).hexdigest(),
                 "archived_as": f"{sid}.txt",
                 "language": "en",
+                "interest": "unknown",
                 "interest_note": "Generated for the growth benchmark.",
             }
         )

@@ -11,12 +11,12 @@ decimals (``interval_problems``).
 
 The checks that walk a graph or read text (parent cycles, derived values' arithmetic), the
 consistency findings and the derived tables (``estimates``) run as the other engines run them,
-in polars and Python, on slim tables: only the columns they read (``_SLIM``), fetched once.
+in polars and Python, on slim tables: only the columns each reads (``PYTHON_CHECKS``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import polars as pl
@@ -286,39 +286,39 @@ def _links(store: SqlTables, problems: Problems) -> None:
         )
 
 
-#: The columns of each table the checks run in Python read (``_slim``).
-_SLIM = {
-    "figures": sorted(
-        {*FIGURE_COLUMNS, *COVERAGE_COLUMNS, *DERIVATION_COLUMNS, *ESTIMATE_COLUMNS}
-        | {column for table, column in PARENTS if table == "figures"}
+_PARENTS = {table: [TABLES[table].primary_key] for table, _ in PARENTS}
+for _table, _column in PARENTS:
+    _PARENTS[_table].append(_column)
+#: The checks run in Python, each with the columns of each table it reads (``_slim``).
+PYTHON_CHECKS: tuple[tuple[Callable[[Package], Iterator[Problem]], dict[str, list[str]]], ...] = (
+    (check_cycles, _PARENTS),
+    (check_derivations, {"figures": list(DERIVATION_COLUMNS)}),
+    (
+        check_findings,
+        {
+            "figures": sorted({*FIGURE_COLUMNS, *COVERAGE_COLUMNS}),
+            "discrepancies": ["finding_id", "rule", "figure_ids"],
+        },
     ),
-    "sources": ["source_id", "interest"],
-    "discrepancies": ["finding_id", "rule", "figure_ids"],
-} | {table: [TABLES[table].primary_key, column] for table, column in PARENTS if table != "figures"}
+)
+#: What the derived tables' check (``check_derived``) reads.
+DERIVED_COLUMNS = {"figures": list(ESTIMATE_COLUMNS), "sources": ["source_id", "interest"]}
 
 
-def _slim(store: SqlTables) -> Package:
-    """The tables the checks in Python read, only the columns they read, every row (``_ok``)."""
+def _slim(store: SqlTables, columns: dict[str, list[str]], valid: bool) -> Package:
+    """A package of slim tables: only ``columns``, the valid rows only when ``valid``."""
+    d = store.dialect
     tables = {}
-    for name, cols in _SLIM.items():
-        listed = ", ".join(store.dialect.ident(c) for c in cols)
-        frame = store.frame(
-            f"SELECT {listed}, _row, _ok FROM {store.dialect.ident(name)} ORDER BY _row"
-        )
-        tables[name] = TableRows(name, frame)
+    for name, cols in columns.items():
+        listed = ", ".join(d.ident(c) for c in cols)
+        where = "WHERE _ok " if valid else ""
+        sql = f"SELECT {listed}, _row, _ok FROM {d.ident(name)} {where}ORDER BY _row"
+        tables[name] = TableRows(name, store.frame(sql))
     return Package(Path(), {}, tables, Problems(None))
 
 
-def _python(store: SqlTables, problems: Problems, slim: Package) -> None:
-    """The parent cycles, derived values and consistency findings, in Python on slim tables."""
-    for check in (check_cycles, check_derivations, check_findings):
-        found = Problems(problems.limit)
-        found.extend(check(slim))
-        problems += found
-
-
 #: The checks in SQL, in the order the other engines list their problems (``checks.run.CHECKS``);
-#: the cycles, derived values and findings follow, in Python (``_python``).
+#: the cycles, derived values and findings follow, in Python (``PYTHON_CHECKS``).
 SQL_CHECKS = (_keys, _aliases, _attested, _intervals, _links)
 
 
@@ -327,16 +327,20 @@ def run_sql_checks(
 ) -> tuple[Problems, Derived]:
     """Every check across rows and tables in ``pkg.store``, and the derived tables beside them.
 
-    The derived tables (``check_derived``) are checked as the other engines check them, on the
-    slim figures and sources.
+    The checks in Python read slim tables, fetched for each check and let go after it, so
+    the memory they hold is that of the widest, not of all. The derived tables
+    (``check_derived``) are checked as the other engines check them.
     """
     store = pkg.store
     assert store is not None
     problems = Problems(max_per_code)
     for check in SQL_CHECKS:
         check(store, problems)
-    slim = _slim(store)
-    _python(store, problems, slim)
+    for python_check, columns in PYTHON_CHECKS:
+        found = Problems(max_per_code)
+        found.extend(python_check(_slim(store, columns, valid=True)))
+        problems += found
+    slim = _slim(store, DERIVED_COLUMNS, valid=False)
     derived = check_derived(Package(pkg.root, pkg.descriptor, slim.tables, Problems(None)))
     return problems, derived
 
