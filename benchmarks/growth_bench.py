@@ -46,6 +46,7 @@ from typing import Any
 
 from zhusan.engines.frame import columns
 from zhusan.files.descriptor import bundled_root
+from zhusan.model.fields import JUSTICE_MEASURES
 from zhusan.model.tables import TABLES
 
 _spec = importlib.util.spec_from_file_location(
@@ -164,6 +165,7 @@ def figure(
         "date_basis": "stated",
         "derivation": "stated",
         "attribution": "own",
+        "legal_stage": measure.replace("-", "_") if measure in JUSTICE_MEASURES else "",
     } | more
 
 
@@ -256,9 +258,18 @@ def explanations(pkg: Package) -> list[dict[str, str]]:
     import polars as pl
 
     from zhusan.checks.consistency import FIGURE_COLUMNS, finding_frame
+    from zhusan.checks.coverage_rules import COVERAGE_COLUMNS, coverage_finding_frame
 
-    rows = [{c: f.cells.get(c, "") for c in FIGURE_COLUMNS} for f in pkg.figures]
-    found = finding_frame(pl.DataFrame(rows, schema=dict.fromkeys(FIGURE_COLUMNS, pl.String)))
+    cols = sorted({*FIGURE_COLUMNS, *COVERAGE_COLUMNS})
+    rows = [{c: f.cells.get(c, "") for c in cols} for f in pkg.figures]
+    frame = pl.DataFrame(rows, schema=dict.fromkeys(cols, pl.String))
+    found = pl.concat(
+        [
+            finding_frame(frame.select(FIGURE_COLUMNS)),
+            coverage_finding_frame(frame.select(COVERAGE_COLUMNS)),
+        ],
+        how="diagonal",
+    )
     return [
         {
             "discrepancy_id": f"d-{i}",
@@ -266,6 +277,7 @@ def explanations(pkg: Package) -> list[dict[str, str]]:
             "rule": r["rule"],
             "figure_ids": ";".join(r["ids"]),
             "kind": "scope",
+            "basis": "inferred",
             "explanation": "The sources count different things under one name.",
         }
         for i, r in enumerate(found.iter_rows(named=True), start=1)
@@ -666,10 +678,9 @@ def family_package(dest: Path, kind: str, size: int) -> int:
     w.writeheader()
     w.writerows(rows)
     path.write_text(buf.getvalue(), encoding="utf-8", newline="")
-    from zhusan.build.package import descriptor_for
-    from zhusan.files.descriptor import dump_json
+    from zhusan.api import refresh
 
-    (dest / "datapackage.json").write_bytes(dump_json(descriptor_for(dest)))
+    refresh(dest)  # the hashes, and the estimates the added figures change
     return len(rows)
 
 
