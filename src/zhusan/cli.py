@@ -28,6 +28,8 @@ from zhusan.api import (
 from zhusan.build.package import drifted, generated_files, write_generated
 from zhusan.checks.diff import diff_summary
 from zhusan.checks.package import InvalidPackage
+from zhusan.engines.duck import MEMORY_LIMIT, MissingDuckDB, memory_limit
+from zhusan.engines.frame import ENGINES
 from zhusan.files.console import json_text, session
 from zhusan.files.descriptor import DESCRIPTOR, UnusableInput, bundled_root, is_installed, version
 from zhusan.files.output import OutputError, output_target
@@ -70,12 +72,18 @@ def _default_path(path: str | None) -> str | None:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     tty = sys.stderr.isatty() and not args.json
-    report = validate(
-        _default_path(args.path),
-        progress=_progress if tty else None,
-        allow_remote=args.allow_remote,
-        max_per_code=args.max_per_code,
-    )
+    try:
+        report = validate(
+            _default_path(args.path),
+            engine=args.engine,
+            progress=_progress if tty else None,
+            allow_remote=args.allow_remote,
+            max_per_code=args.max_per_code,
+            memory_limit=args.memory_limit,
+        )
+    except MissingDuckDB as exc:
+        print(f"zhusan: cannot validate: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
     if tty:
         sys.stderr.write("\r" + " " * 72 + "\r")
     if args.json:
@@ -269,6 +277,14 @@ def _count(text: str) -> int:
     return n
 
 
+def _memory_limit(text: str) -> str:
+    """A memory limit DuckDB reads (argparse reports the error with exit 2)."""
+    try:
+        return memory_limit(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _path_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "path",
@@ -315,6 +331,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=MAX_PER_CODE,
         help=f"keep the first N problems of each code in each table and only count the rest, "
         f"so memory stays bounded (default {MAX_PER_CODE:,})",
+    )
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="fast",
+        help="fast: whole columns at once (the default); pydantic: every row through its "
+        "model; duckdb: DuckDB reads and checks the tables as SQL within --memory-limit, "
+        "spilling to a temporary folder, for packages larger than memory (needs the duckdb "
+        "extra: pip install 'zhusan-data[duckdb]')",
+    )
+    p.add_argument(
+        "--memory-limit",
+        type=_memory_limit,
+        metavar="SIZE",
+        default=MEMORY_LIMIT,
+        help=f"with --engine duckdb, the memory DuckDB may hold before it spills to disk "
+        f"(default {MEMORY_LIMIT})",
     )
     p.add_argument(
         "--allow-remote",

@@ -30,7 +30,7 @@ from zhusan.model.tables import TABLES
 from zhusan.model.tableschema import model_fields
 
 #: The columns of the figures an estimate reads.
-_FIGURE_COLUMNS = (
+FIGURE_COLUMNS = (
     "figure_id", "source_id", "stated", "value", "unit", "qualifier", "measure", "group",
     "scope", "as_of", "legal_stage", "attribution", "speaker_id", "speaker_org_id", "derivation",
 )  # fmt: skip
@@ -81,7 +81,7 @@ def expected_estimates(pkg: Package) -> list[Estimate] | None:
     frame = pkg.tables["figures"].frame
     if not bool(frame["_ok"].all()):
         return None
-    rows = valid_rows(pkg, "figures", *_FIGURE_COLUMNS).filter(
+    rows = valid_rows(pkg, "figures", *FIGURE_COLUMNS).filter(
         (pl.col("unit") == "persons") & (pl.col("group") != "")
     )
     figures = [

@@ -2,7 +2,9 @@
 
 ``read_package`` reads the descriptor (local, or fetching remote resources when allowed),
 keeps every resource path inside the package folder, and reads each table with the engine
-asked for, checking quotes block by block against the archived documents.
+asked for, checking quotes block by block against the archived documents. The duckdb engine
+reads the tables into a DuckDB database instead, and the checks across tables run there as SQL
+(``checks.sql``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from zhusan.checks.derived import check_derived
 from zhusan.checks.descriptor import descriptor_problems
 from zhusan.checks.quotes import quote_problems
 from zhusan.checks.run import run_checks
+from zhusan.engines.duck import MEMORY_LIMIT
 from zhusan.engines.frame import Engine, Package, TableRows
 from zhusan.engines.read import read_tables
 from zhusan.files.descriptor import UnusableInput, read_descriptor
@@ -54,12 +57,15 @@ def read_package(
     allow_remote: bool = False,
     max_remote_bytes: int = MAX_REMOTE_BYTES,
     max_per_code: int | None = MAX_PER_CODE,
+    memory_limit: str = MEMORY_LIMIT,
 ) -> Package:
     """Read the descriptor and every table; problems collected, UnusableInput raised.
 
     Resources at http(s) URLs are refused unless ``allow_remote``; then they are downloaded
     first, each at most ``max_remote_bytes``. Of each code in each table, the first
-    ``max_per_code`` problems are kept and the rest counted (``Problems``).
+    ``max_per_code`` problems are kept and the rest counted (``Problems``). With the duckdb
+    engine, DuckDB holds the tables (within ``memory_limit``, spilling to disk past it) and
+    the package must be closed (``Package.close``).
     """
     descriptor = read_descriptor(descriptor_path)
     root = descriptor_path.parent
@@ -94,6 +100,22 @@ def read_package(
             paths |= fetch_all(urls, Path(tmp), max_remote_bytes)
         problems = Problems(max_per_code)
         problems += descriptor_problems(descriptor, root)
+        if engine == "duckdb":
+            from zhusan.checks.sql import quote_sql, source_frame
+            from zhusan.engines.duck import SqlTables, read_sql_tables
+
+            def check_table(store: SqlTables, name: str, found: Problems) -> None:
+                if name == "sources":
+                    seeds, seed_problems = source_texts(root, source_frame(store))
+                    texts.update(seeds)
+                    found += seed_problems
+                quote_sql(store, name, texts, found)
+
+            store = read_sql_tables(
+                resources, paths, problems, memory_limit, progress, check_block, after_table,
+                check_table,
+            )  # fmt: skip
+            return Package(root, descriptor, {}, problems, store)
         tables = read_tables(
             resources, paths, engine, keep_models, progress, problems, check_block, after_table
         )
@@ -106,6 +128,7 @@ def validate_package(
     progress: Callable[[str, int, float], None] | None = None,
     allow_remote: bool = False,
     max_per_code: int | None = MAX_PER_CODE,
+    memory_limit: str = MEMORY_LIMIT,
 ) -> Report:
     """Every problem of the package at ``descriptor``, sorted by table, row and field."""
     pkg = read_package(
@@ -114,15 +137,24 @@ def validate_package(
         progress=progress,
         allow_remote=allow_remote,
         max_per_code=max_per_code,
+        memory_limit=memory_limit,
     )
     problems = Problems(max_per_code)
     problems += pkg.problems
-    problems += run_checks(pkg, max_per_code)
-    derived = check_derived(pkg)
-    problems += derived.problems
+    try:
+        if pkg.store is not None:
+            from zhusan.checks.sql import run_sql_checks
+
+            checked = run_sql_checks(pkg, max_per_code)
+        else:
+            checked = run_checks(pkg, max_per_code), check_derived(pkg)
+    finally:
+        pkg.close()
+    problems += checked[0]
+    problems += checked[1].problems
     report = Report(
         str(descriptor),
-        {n: t.frame.height for n, t in pkg.tables.items()} | derived.rows,
+        pkg.rows() | checked[1].rows,
         dropped=dict(sorted(problems.dropped.items())),
     )
     report.problems.extend(sorted(problems, key=_key))

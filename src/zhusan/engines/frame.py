@@ -1,4 +1,4 @@
-"""Internal: the frame contract that both engines fill, and the row checks they share.
+"""Internal: the frame contract the engines fill, and the row checks they share.
 
 Every table becomes a polars frame of its cells as strings, with ``_row`` (the record number,
 header = 1) and ``_ok`` (the row matches its model). Valid rows carry their cells as the model
@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 from pydantic import BaseModel, ValidationError
@@ -26,7 +26,12 @@ from zhusan.model.report import Problem, Problems
 from zhusan.model.tables import TABLES
 from zhusan.model.tableschema import model_fields
 
-Engine = Literal["fast", "pydantic"]
+if TYPE_CHECKING:
+    from zhusan.engines.duck import SqlTables
+
+Engine = Literal["fast", "pydantic", "duckdb"]
+#: The engines, as the command line offers them.
+ENGINES: tuple[Engine, ...] = ("fast", "pydantic", "duckdb")
 #: A check run on each block of a table as it is read: (table, frame) -> problems.
 BlockCheck = Callable[[str, pl.DataFrame], list[Problem]]
 #: The most columns a table's header may have; a wider table is refused unread.
@@ -47,12 +52,28 @@ class TableRows:
 
 @dataclass
 class Package:
-    """A package as read from disk."""
+    """A package as read from disk.
+
+    Read by the duckdb engine, the tables are in ``store`` (a DuckDB database, closed by
+    ``close``) and ``tables`` is empty.
+    """
 
     root: Path
     descriptor: dict[str, Any]
     tables: dict[str, TableRows]
     problems: Problems
+    store: SqlTables | None = None
+
+    def rows(self) -> dict[str, int]:
+        """Records read per table."""
+        if self.store is not None:
+            return dict(self.store.rows)
+        return {n: t.frame.height for n, t in self.tables.items()}
+
+    def close(self) -> None:
+        """Let go of the SQL engine's database and its files (nothing for the other engines)."""
+        if self.store is not None:
+            self.store.close()
 
 
 @functools.cache

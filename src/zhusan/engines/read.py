@@ -43,30 +43,27 @@ def read_tables(
     """Every table of ``TABLES``, in order; problems go to ``problems``."""
     tables: dict[str, TableRows] = {}
     for name in TABLES:
-        try:
-            tables[name] = _read_table(
-                name, resources, paths, engine, keep_models, progress, problems, check_block
-            )
-        except OSError as exc:  # unreadable (permissions, I/O error, a file swapped for a link)
-            shown = printable(resources[name].get("path"))
-            raise UnusableInput(
-                f"resource {name!r}: {shown} cannot be read ({reason(exc)})"
-            ) from None
-        problems += after_table(tables[name])
+        table = absent_table(name, resources, paths, problems)
+        if table is None:
+            table = read_table_file(
+                name, resources[name], paths[name], engine, keep_models, progress, problems,
+                check_block,
+            )  # fmt: skip
+        tables[name] = table
+        problems += after_table(table)
     return tables
 
 
-def _read_table(
-    name: str,
-    resources: dict[str, dict[str, Any]],
-    paths: dict[str, Path],
-    engine: Engine,
-    keep_models: bool,
-    progress: Callable[[str, int, float], None] | None,
-    problems: Problems,
-    check_block: BlockCheck,
-) -> TableRows:
-    """One table, read by the engine asked for; its problems go to ``problems``."""
+def unreadable(name: str, resource: dict[str, Any], exc: OSError) -> UnusableInput:
+    """The error of a table's file that cannot be read (permissions, I/O, a swapped link)."""
+    where = printable(resource.get("path"))
+    return UnusableInput(f"resource {name!r}: {where} cannot be read ({reason(exc)})")
+
+
+def absent_table(
+    name: str, resources: dict[str, dict[str, Any]], paths: dict[str, Path], problems: Problems
+) -> TableRows | None:
+    """An empty table, with its problem, when the descriptor or the disk lacks it; else None."""
     path = paths.get(name)
     if path is None:
         problems.append(Problem("missing-resource", f"the descriptor has no resource {name!r}"))
@@ -76,38 +73,74 @@ def _read_table(
             Problem("missing-file", f"{shown(resources[name]['path'])}: no such file", name)
         )
         return TableRows(name, empty_frame(name))
+    return None
+
+
+def read_table_file(
+    name: str,
+    resource: dict[str, Any],
+    path: Path,
+    engine: Engine,
+    keep_models: bool,
+    progress: Callable[[str, int, float], None] | None,
+    problems: Problems,
+    check_block: BlockCheck,
+) -> TableRows:
+    """One table's file read by ``engine`` (the fast one falls back per file); hash checked.
+
+    A file that cannot be read is ``UnusableInput``.
+    """
+    try:
+        return _read_table_file(
+            name, resource, path, engine, keep_models, progress, problems, check_block
+        )
+    except OSError as exc:  # unreadable (permissions, I/O error, a file swapped for a link)
+        raise unreadable(name, resource, exc) from None
+
+
+def _read_table_file(
+    name: str,
+    resource: dict[str, Any],
+    path: Path,
+    engine: Engine,
+    keep_models: bool,
+    progress: Callable[[str, int, float], None] | None,
+    problems: Problems,
+    check_block: BlockCheck,
+) -> TableRows:
+    fast = engine != "pydantic" and not keep_models
     table, found = None, Problems(problems.limit)
-    if engine == "fast" and not keep_models:
+    if fast:
         # One pass: the blocks pyarrow reads are hashed and checked on the way.
-        blocks = Blocks(path, hash_algorithm(resources[name]), MAX_RECORD)
+        blocks = Blocks(path, hash_algorithm(resource), MAX_RECORD)
         table = read_fast(name, path, found, check_block, progress, blocks)
         if table is not None:
             problems += (
-                digest_problems(resources[name], blocks.hexdigest(), blocks.size, name)
+                digest_problems(resource, blocks.hexdigest(), blocks.size, name)
                 if blocks.done
-                else digest(resources[name], path, name)
+                else digest(resource, path, name)
             )
     refused = None if table is not None else too_long(path, name)
     if refused is not None:
-        problems += [*digest(resources[name], path, name), refused]
+        problems += [*digest(resource, path, name), refused]
         return TableRows(name, empty_frame(name))
     if table is None:
         # The hash runs on a second thread while the table is parsed and checked.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            hashed = pool.submit(digest, resources[name], path, name)
+            hashed = pool.submit(digest, resource, path, name)
             found = Problems(problems.limit)
-            if engine == "fast" and not keep_models:
+            if fast:
                 table = read_csv_rows(name, path, found, check_block, progress)
             problems += hashed.result()
     if table is not None:
         problems += found
-    else:
-        with io.TextIOWrapper(
-            open_file(path), encoding="utf-8-sig", errors="surrogateescape", newline=""
-        ) as fh:
-            table = read_records(name, fh, problems, keep_models)
-        problems += check_block(name, table.frame)
-        table.frame = table.frame.drop(
-            [c for c in DROPPED if name != "sources" and c in table.frame.columns]
-        )
+        return table
+    with io.TextIOWrapper(
+        open_file(path), encoding="utf-8-sig", errors="surrogateescape", newline=""
+    ) as fh:
+        table = read_records(name, fh, problems, keep_models)
+    problems += check_block(name, table.frame)
+    table.frame = table.frame.drop(
+        [c for c in DROPPED if name != "sources" and c in table.frame.columns]
+    )
     return table

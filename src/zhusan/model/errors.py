@@ -35,7 +35,7 @@ CODES: dict[str, ErrorCode] = {
         ErrorCode(
             "row-rule",
             "a row breaks a rule across its fields (lower above upper, `stated` not in `quote`, "
-            "...); the rules are declared once per table and read by both engines",
+            "...); the rules are declared once per table and read by every engine",
             "dataset/figures.csv row 9: [row-rule] Value error, lower 600 is above upper 540",
         ),
         ErrorCode(

@@ -1,12 +1,13 @@
 """The one place where a qualifier and a value become an interval.
 
 ``interval("nearly", 600)`` is ``Interval(570, 600, "[)")``. The rules are a table (``RULES``)
-that both the Python function and the vectorised polars expressions read; the README's table
-"Hedged numbers as intervals" is generated from it, and it is tested property-based.
+that the Python function, the vectorised polars expressions and the SQL (``interval_sql``)
+read; the README's table "Hedged numbers as intervals" is generated from it, and it is tested
+property-based.
 
 The arithmetic is decimal: "about 12" is [10.8, 13.2] exactly (``exact_interval``), and a
 bound written as it prints ("13.2") is the bound; ``interval`` gives the nearest floats of the
-exact bounds, and the polars expressions give the same for whole numbers.
+exact bounds, and the polars and SQL expressions give the same for whole numbers.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 from zhusan.model.fields import Bounds
+from zhusan.model.sql import DUCKDB, Dialect
 
 if TYPE_CHECKING:
     import polars as pl
@@ -151,6 +153,32 @@ def interval_exprs(value: pl.Expr, qualifier: pl.Expr) -> tuple[pl.Expr, pl.Expr
     for q, (_, _, b) in RULES.items():
         bounds = pl.when(qualifier == q).then(pl.lit(b)).otherwise(bounds)
     return _bound_expr(0, value, qualifier), _bound_expr(1, value, qualifier), bounds
+
+
+def interval_sql(value: str, qualifier: str, d: Dialect = DUCKDB) -> tuple[str, str, str]:
+    """SQL expressions for lower, upper and bounds, by the same rules as ``interval``.
+
+    ``value`` is a SQL expression of a number (null: none), ``qualifier`` one of text. As
+    the polars expressions, a whole number's share is an exact integer divided once (the float
+    nearest the decimal bound); other values are judged again in decimals by the check.
+    """
+
+    def bound(side: int) -> str:
+        whens = []
+        for q, rule in RULES.items():
+            kind, p = rule[0] if side == 0 else rule[1]
+            if kind == "none":
+                continue
+            whole = f"(({value}) = floor({value}) AND abs({value}) < {d.number(1e12)})"
+            exact = f"CAST(CAST({value} AS BIGINT) * {int(p)} AS DOUBLE) / {d.number(100)}"
+            other = f"(({value}) * {d.number(p)}) / {d.number(100)}"
+            scaled = f"(CASE WHEN {whole} THEN {exact} ELSE {other} END)"
+            this = d.number(p) if kind == "const" else (value if kind == "value" else scaled)
+            whens.append(f"WHEN {d.text(q)} THEN {this}")
+        return f"(CASE {qualifier} {' '.join(whens)} ELSE NULL END)"
+
+    bounds = " ".join(f"WHEN {d.text(q)} THEN {d.text(b)}" for q, (_, _, b) in RULES.items())
+    return bound(0), bound(1), f"(CASE {qualifier} {bounds} ELSE NULL END)"
 
 
 def fmt(i: Interval) -> str:

@@ -72,6 +72,17 @@ class Problems(list[Problem]):
         self._kept[key] += 1
         super().append(problem)
 
+    def room(self, table: str | None, code: str) -> int | None:
+        """How many more problems of ``code`` in ``table`` are kept (None: no limit)."""
+        if self.limit is None:
+            return None
+        return max(self.limit - self._kept[(table, code)], 0)
+
+    def not_kept(self, code: str, found: int) -> None:
+        """Count ``found`` problems of ``code`` that were not built (past the limit)."""
+        if found > 0:
+            self.dropped[code] += found
+
     def extend(self, problems: Iterable[Problem], /) -> None:
         """Append each problem; a ``Problems`` also brings its dropped counts."""
         for problem in problems:

@@ -6,12 +6,14 @@ declaration is evaluated two ways:
 - ``Cond.holds(row)`` on a model instance, in Python: the pydantic engine's model validator
   (``Row._row_rules``) raises the message of the first rule broken;
 - ``Cond.flag()`` as a polars expression over a frame of string cells: the fast engine flags
-  every row that may break a rule, and only those rows go through pydantic.
+  every row that may break a rule, and only those rows go through pydantic;
+- ``Cond.sql()`` as a SQL expression over a table of string cells (empty cells as ``''``), in
+  standard SQL but for what a ``Dialect`` spells: the SQL engine flags rows the same way.
 
-``flag`` may be true where ``holds`` is false (the row then goes to pydantic, which clears it),
-never the reverse; ``tests/model/test_rules.py`` holds every condition to that. A model states
-its rules in ``__row_rules__``; a test fails when a model has a validator that is not a
-declared rule, so no rule can exist in one engine only.
+``flag`` and ``sql`` may be true where ``holds`` is false (the row then goes to pydantic, which
+clears it), never the reverse; ``tests/model/test_rules.py`` holds every condition to that. A
+model states its rules in ``__row_rules__``; a test fails when a model has a validator that is
+not a declared rule, so no rule can exist in one engine only.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pydantic import BaseModel, model_validator
 from zhusan.model.cells import format_cell
 from zhusan.model.dates import date_bounds, first_day, last_day
 from zhusan.model.numbers import has_value_note, same_number, stated_value
+from zhusan.model.sql import DUCKDB, Dialect
 from zhusan.model.text import collapse
 
 
@@ -44,6 +47,10 @@ class Cond:
         """Values the rule's message may name besides the row's fields (none by default)."""
         return {}
 
+    def sql(self, d: Dialect = DUCKDB) -> str:
+        """A SQL expression over string cells: true wherever ``holds`` may be true."""
+        raise NotImplementedError  # pragma: no cover
+
     def __and__(self, other: Cond) -> Cond:
         return All((self, other))
 
@@ -60,6 +67,42 @@ def _number(name: str) -> pl.Expr:
     return pl.col(name).cast(pl.Float64, strict=False)
 
 
+def _sql_cell(d: Dialect, name: str) -> str:
+    """A string cell in SQL, empty as null."""
+    return f"NULLIF({d.ident(name)}, '')"
+
+
+def _set(d: Dialect, name: str) -> str:
+    return f"({d.ident(name)} <> '')"
+
+
+def _first_day_sql(d: Dialect, name: str) -> str:
+    """The first day a partial date covers, as ISO text (compared as text; null when empty)."""
+    c = _sql_cell(d, name)
+    n = d.chars(c)
+    return f"(CASE {n} WHEN 4 THEN {c} || '-01-01' WHEN 7 THEN {c} || '-01' ELSE {c} END)"
+
+
+#: A day no later than the last of each month (February: 28, so a leap year's 29th may flag).
+_MONTH_END = {"02": "28", "04": "30", "06": "30", "09": "30", "11": "30"}
+
+
+def _last_day_sql(d: Dialect, name: str) -> str:
+    """A day no later than the last a partial date covers, as ISO text (null when empty).
+
+    For a flag, never later than the real last day: ``a`` starting after it is then flagged
+    wherever ``a`` starts after the real last day.
+    """
+    c = _sql_cell(d, name)
+    n = d.chars(c)
+    month = f"SUBSTRING({c} FROM 6 FOR 2)"
+    ends = " ".join(f"WHEN '{m}' THEN '{e}'" for m, e in _MONTH_END.items())
+    return (
+        f"(CASE {n} WHEN 4 THEN {c} || '-12-31' "
+        f"WHEN 7 THEN {c} || '-' || (CASE {month} {ends} ELSE '31' END) ELSE {c} END)"
+    )
+
+
 @dataclass(frozen=True)
 class Set(Cond):
     """The cell is not empty."""
@@ -71,6 +114,9 @@ class Set(Cond):
 
     def flag(self) -> pl.Expr:  # noqa: D102
         return pl.col(self.field) != ""
+
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        return _set(d, self.field)
 
 
 @dataclass(frozen=True)
@@ -85,6 +131,9 @@ class Empty(Cond):
     def flag(self) -> pl.Expr:  # noqa: D102
         return pl.col(self.field) == ""
 
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        return f"({d.ident(self.field)} = '')"
+
 
 @dataclass(frozen=True)
 class Filled(Cond):
@@ -97,6 +146,9 @@ class Filled(Cond):
 
     def flag(self) -> pl.Expr:  # noqa: D102
         return pl.col(self.field) != ""
+
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        return _set(d, self.field)
 
 
 @dataclass(frozen=True)
@@ -113,6 +165,12 @@ class In(Cond):
     def flag(self) -> pl.Expr:  # noqa: D102
         return _cell(self.field).is_in(list(self.values))
 
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        if not self.values:
+            return "FALSE"
+        listed = ", ".join(d.text(v) for v in self.values)
+        return f"({_sql_cell(d, self.field)} IN ({listed}))"
+
 
 @dataclass(frozen=True)
 class Equals(Cond):
@@ -128,6 +186,9 @@ class Equals(Cond):
     def flag(self) -> pl.Expr:  # noqa: D102
         return _cell(self.a) == _cell(self.b)
 
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        return f"({_sql_cell(d, self.a)} = {_sql_cell(d, self.b)})"
+
 
 @dataclass(frozen=True)
 class Is(Cond):
@@ -142,6 +203,9 @@ class Is(Cond):
 
     def flag(self) -> pl.Expr:  # noqa: D102
         return _cell(self.field) == self.value
+
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        return f"({_sql_cell(d, self.field)} = {d.text(self.value)})"
 
 
 @dataclass(frozen=True)
@@ -160,6 +224,11 @@ class Above(Cond):
         y = _number(self.other) if isinstance(self.other, str) else self.other
         return _number(self.field) > y
 
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        x = d.num(d.ident(self.field))
+        y = d.num(d.ident(self.other)) if isinstance(self.other, str) else d.number(self.other)
+        return f"({x} > {y})"
+
 
 @dataclass(frozen=True)
 class StartsAfter(Cond):
@@ -174,6 +243,9 @@ class StartsAfter(Cond):
 
     def flag(self) -> pl.Expr:  # noqa: D102
         return first_day(pl.col(self.a)) > last_day(pl.col(self.b))
+
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        return f"({_first_day_sql(d, self.a)} > {_last_day_sql(d, self.b)})"
 
 
 @dataclass(frozen=True)
@@ -193,6 +265,9 @@ class NotWithin(Cond):
 
     def flag(self) -> pl.Expr:  # noqa: D102
         return ~pl.col(self.whole).str.contains(pl.col(self.part), literal=True)
+
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        return f"(POSITION({d.ident(self.part)} IN {d.ident(self.whole)}) = 0)"
 
 
 #: Stated text of digits only, with thousands separators or a decimal point ("40,000", "12.5").
@@ -253,6 +328,17 @@ class Misstated(Cond):
         number = _number(self.number)
         return (pl.col(self.number) != "") & (reads.is_null() | (reads != number)).fill_null(True)
 
+    def sql(self, d: Dialect = DUCKDB) -> str:
+        """Digit-only text compared in SQL; any other text flags its row (pydantic reads it).
+
+        The words ("some 40,000", "two million") are read by ``stated_value`` in Python only,
+        so a row whose text is not plain digits always goes to pydantic: slower, never wrong.
+        """
+        text, number = d.ident(self.text), d.ident(self.number)
+        plain = d.num(d.replace_all.format(text, d.text(","), "''"))
+        differs = f"(NOT {d.regex(text, _PLAIN_NUMBER)} OR {plain} <> {d.num(number)})"
+        return f"({number} <> '' AND COALESCE({differs}, TRUE))"
+
 
 @dataclass(frozen=True)
 class All(Cond):
@@ -269,6 +355,9 @@ class All(Cond):
 
     def flag(self) -> pl.Expr:  # noqa: D102
         return pl.all_horizontal([p.flag() for p in self.parts])
+
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        return "(" + " AND ".join(p.sql(d) for p in self.parts) + ")"
 
 
 @dataclass(frozen=True)
@@ -287,6 +376,9 @@ class Any_(Cond):
     def flag(self) -> pl.Expr:  # noqa: D102
         return pl.any_horizontal([p.flag() for p in self.parts])
 
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        return "(" + " OR ".join(p.sql(d) for p in self.parts) + ")"
+
 
 @dataclass(frozen=True)
 class Differ(Cond):
@@ -301,6 +393,10 @@ class Differ(Cond):
         set_ = [pl.col(f) != "" for f in self.fields]
         return pl.any_horizontal(set_) & ~pl.all_horizontal(set_)
 
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        set_ = [_set(d, f) for f in self.fields]
+        return f"(({' OR '.join(set_)}) AND NOT ({' AND '.join(set_)}))"
+
 
 @dataclass(frozen=True)
 class NotOneOf(Cond):
@@ -313,6 +409,10 @@ class NotOneOf(Cond):
 
     def flag(self) -> pl.Expr:  # noqa: D102
         return pl.sum_horizontal([(pl.col(f) != "").cast(pl.Int8) for f in self.fields]) != 1
+
+    def sql(self, d: Dialect = DUCKDB) -> str:  # noqa: D102
+        count = " + ".join(f"(CASE WHEN {_set(d, f)} THEN 1 ELSE 0 END)" for f in self.fields)
+        return f"(({count}) <> 1)"
 
 
 @dataclass(frozen=True)
@@ -355,6 +455,26 @@ def rules_flag(model: type[BaseModel]) -> pl.Expr:
     if not rules:
         return pl.lit(False)
     return pl.any_horizontal([r.broken.flag().fill_null(False) for r in rules])
+
+
+def _rule_sql(cond: Cond, d: Dialect) -> str:
+    """A rule's SQL; TRUE (every row to pydantic) for a condition with no SQL form yet."""
+    try:
+        return f"COALESCE({cond.sql(d)}, FALSE)"
+    except NotImplementedError:
+        return "TRUE"
+
+
+def rules_sql(model: type[BaseModel], d: Dialect = DUCKDB) -> str:
+    """SQL true where a row of ``model`` may break one of its declared rules (FALSE: none).
+
+    A condition without a ``sql`` form flags every row, so pydantic still judges the rule:
+    slower, never wrong.
+    """
+    rules = getattr(model, "__row_rules__", ())
+    if not rules:
+        return "FALSE"
+    return "(" + " OR ".join(_rule_sql(r.broken, d) for r in rules) + ")"
 
 
 def undeclared_validators(model: type[BaseModel]) -> list[str]:
