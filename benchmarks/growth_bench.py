@@ -663,9 +663,10 @@ def family_package(dest: Path, kind: str, size: int) -> int:
     added = []
     if kind == "issue":
         base = by_id["kylym-03"]
+        short = {"women": "w", "children": "c", "women_and_children": "wc"}
         for k in range(size // 3):
-            for group in ("women", "children", "women_and_children"):
-                added.append(base | blank | {"figure_id": f"grow-{group[:1]}{k}", "group": group})
+            for group, g in short.items():
+                added.append(base | blank | {"figure_id": f"grow-{g}{k}", "group": group})
     else:
         a, b = by_id["kylym-03"], by_id["rferl-10"]
         for k in range(size):
