@@ -130,7 +130,8 @@ def data_dictionary(path: str | os.PathLike[str] | None = None, data: Dataset | 
     head = [
         "# Data dictionary",
         "",
-        "<!-- Generated from src/zhusan/model/tables.py and the bundled data; do not edit by hand. -->",
+        "<!-- Generated from src/zhusan/model/tables.py and the bundled data; "
+        "do not edit by hand. -->",
         "",
         "Every table of the package, in the order of `datapackage.json`. In the CSV files an",
         "empty cell is a missing value, lists are `;`-separated, and booleans are `true` or",
