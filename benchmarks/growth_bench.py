@@ -58,6 +58,36 @@ sys.modules["validate_bench"] = vb
 _spec.loader.exec_module(vb)
 
 MB = 1_000_000
+
+#: The least work any engine must do beyond the typed read (``validate_bench.FLOOR_ALL``): read
+#: every archived document, hash it and fold its whitespace, and search each distinct (source,
+#: quote) pair in its document, in plain Python (``in``, as a C loop) with nothing else: no
+#: cell checks, no keys, no consistency. If this alone is past twice the typed read, the
+#: issue's "validate within 2x the pyarrow read" cannot be met by any engine doing the checks.
+FLOOR_WORK = (
+    vb.FLOOR_ALL
+    + """
+import hashlib
+descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+paths = {r["name"]: root / r["path"] for r in descriptor["resources"]}
+texts = {}
+sources = pc.read_csv(paths["sources"], convert_options=pc.ConvertOptions(
+    column_types={c: pa.string() for c in ("source_id", "path", "sha256")}))
+for sid, path, sha in zip(*(sources[c].to_pylist() for c in ("source_id", "path", "sha256"))):
+    data = (root / path).read_bytes()
+    if hashlib.sha256(data).hexdigest() == sha:
+        texts[sid] = " ".join(data.decode("utf-8", errors="replace").split())
+searched = 0
+for name in ("figures", "definitions", "mentions", "roles"):
+    t = pc.read_csv(paths[name], convert_options=pc.ConvertOptions(
+        include_columns=["source_id", "quote"],
+        column_types={"source_id": pa.string(), "quote": pa.string()}))
+    pairs = set(zip(t["source_id"].to_pylist(), t["quote"].to_pylist()))
+    searched += sum(1 for s, q in pairs if q and s in texts and q in texts[s])
+print(rows, file=sys.stderr)
+print(searched, file=sys.stderr)
+"""
+)
 ENGINES = ("fast", "pydantic", "duckdb")
 #: Measures and the words a sentence uses for them; the first five are compared across sources.
 MEASURES = {
@@ -858,14 +888,14 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
                 "peak_mb": r["peak_mb"],
                 "rows_per_s": gen["figures"] / r["wall"],
             }
-    floor_cmd = [sys.executable, "-c", vb.FLOOR_ALL, str(out / "clean"), "0"]
-    floor = vb.measure("floor_all", floor_cmd, work, (0,))
-    result["runs"]["pyarrow_floor_all"] = {
-        "exit": 0,
-        "wall_s": floor["wall_s"],
-        "peak_mb": floor["peak_mb"],
-        "rows_per_s": gen["figures"] / floor["wall_s"],
-    }
+    for name, code in (("pyarrow_floor_all", vb.FLOOR_ALL), ("floor_of_the_work", FLOOR_WORK)):
+        floor = vb.measure(name, [sys.executable, "-c", code, str(out / "clean"), "0"], work, (0,))
+        result["runs"][name] = {
+            "exit": 0,
+            "wall_s": floor["wall_s"],
+            "peak_mb": floor["peak_mb"],
+            "rows_per_s": gen["figures"] / floor["wall_s"],
+        }
     first = args.engines[0]
     result["clean"] = {
         e: {
@@ -894,6 +924,10 @@ def targets(r: dict[str, Any], args: argparse.Namespace) -> dict[str, str]:
     out = {}
     runs = r["runs"]
     floor = runs["pyarrow_floor_all"]["wall_s"]
+    work = runs["floor_of_the_work"]["wall_s"] / floor
+    out["the floor of the work (read, hash, search each quote) <= 2x the pyarrow read"] = say(
+        work <= 2, f"{work:.1f}x: a lower bound for every engine"
+    )
     for e in r["engines"]:
         ratio = runs[f"clean-{e}"]["wall_s"] / floor
         out[f"{e}: validate <= 2x the pyarrow read of every table"] = say(

@@ -3,20 +3,54 @@
 from __future__ import annotations
 
 import re
+import sys
+from unittest import mock
 
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zhusan.model.text import collapse, collapsed, name_key, printable
+from zhusan.model import text as text_module
+from zhusan.model.text import WHITESPACE as SPACES
+from zhusan.model.text import collapse, collapsed, foldable, name_key, printable
 
 WHITESPACE = st.text(alphabet="ab \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000", max_size=40)
 
 
 @given(WHITESPACE)
 def test_collapse_folds_runs_as_split_and_join_do(text: str) -> None:
-    """collapse(text) is " ".join(text.split()), without a string per word."""
-    assert collapse(text) == " ".join(text.split())
+    """collapse(text) is " ".join(text.split()), by split or, for long texts, by the regex."""
+    expected = " ".join(text.split())
+    assert collapse(text) == expected
+    with mock.patch.object(text_module, "SPLIT_UP_TO", -1):  # the long texts' way
+        assert collapse(text) == expected
+
+
+@given(WHITESPACE)
+def test_foldable_flags_exactly_the_cells_collapse_changes(text: str) -> None:
+    """Foldable (polars) is true of a cell exactly when collapse changes it."""
+    flagged = pl.DataFrame({"q": [text]}).select(foldable("q")).item()
+    assert flagged == (collapse(text) != text)
+
+
+def test_whitespace_is_every_character_python_counts_as_space() -> None:
+    """WHITESPACE lists the characters str.isspace knows, and foldable flags each of them."""
+    spaces = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    assert spaces == SPACES
+    cells = [f"a{c}b" for c in SPACES] + ["a\u200bb", "a\u180eb", "a b"]
+    flagged = pl.DataFrame({"q": cells}).select(foldable("q")).to_series().to_list()
+    assert flagged == [c != " " for c in SPACES] + [False, False, False]
+
+
+def test_collapse_folds_every_whitespace_character_the_same_both_ways() -> None:
+    """Every character str.isspace knows is folded alike by split and by the regex."""
+    spaces = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    text = "a" + "b".join(spaces) + "c  d" + spaces
+    expected = "a" + " b" * (len(spaces) - 1) + " c d"
+    assert collapse(text) == expected
+    with mock.patch.object(text_module, "SPLIT_UP_TO", -1):
+        assert collapse(text) == expected
 
 
 @given(WHITESPACE)

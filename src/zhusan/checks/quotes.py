@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from zhusan.model.report import Problem
-from zhusan.model.text import collapse
+from zhusan.model.text import collapse, foldable
 
 #: Tables whose rows carry a quote from their source, and the column that names the source.
 QUOTED = {
@@ -25,13 +25,15 @@ def quote_problems(name: str, frame: pl.DataFrame, texts: dict[str, str]) -> lis
     rows = frame.select("source_id", column, "_row", "_ok").filter(
         pl.col("_ok") & (pl.col(column) != "") & pl.col("source_id").is_in(list(texts))
     )
-    pairs = rows.select("source_id", column).unique()
-    bad = [(s, q) for s, q in pairs.iter_rows() if collapse(q) not in texts[s]]
-    if not bad:
+    pairs = rows.select("source_id", column).unique().with_columns(_fold=foldable(column))
+    cells = (pairs[c].to_list() for c in ("source_id", column, "_fold"))
+    missing = [
+        (collapse(q) if fold else q) not in texts[s] for s, q, fold in zip(*cells, strict=True)
+    ]
+    bad = pairs.filter(pl.Series(missing, dtype=pl.Boolean)).select("source_id", column)
+    if bad.is_empty():
         return []
-    hits = rows.join(
-        pl.DataFrame(bad, schema=["source_id", column], orient="row"), on=["source_id", column]
-    )
+    hits = rows.join(bad, on=["source_id", column])
     return [
         Problem("quote-not-found", f"quote is not in source {s}", name, r, column, q[:120])
         for s, q, r in hits.select("source_id", column, "_row").sort("_row").iter_rows()

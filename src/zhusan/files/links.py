@@ -100,9 +100,99 @@ def open_file(path: Path) -> io.BufferedReader:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
-        if hasattr(os, "O_NONBLOCK"):
-            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
-        return io.BufferedReader(io.FileIO(fd, "rb", closefd=True))
+        return _reader(fd)
     except BaseException:
         os.close(fd)
         raise
+
+
+def _reader(fd: int) -> io.BufferedReader:
+    """The file open at ``fd`` (opened ``O_NONBLOCK``) made blocking, read buffered, closing it."""
+    if hasattr(os, "O_NONBLOCK"):
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+    return io.BufferedReader(io.FileIO(fd, "rb", closefd=True))
+
+
+class Unsafe(OSError):
+    """A file ``unsafe`` refuses; its ``strerror`` says why, as ``unsafe`` words it."""
+
+
+#: Flags of a sub-folder opened on the way to a file: never through a symbolic link.
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+_CAN_WALK = (
+    os.open in os.supports_dir_fd and hasattr(os, "O_NOFOLLOW") and hasattr(os, "O_DIRECTORY")
+)
+
+
+class Folder:
+    """A package folder whose many files are opened as ``open_checked`` opens one, faster.
+
+    ``open_checked`` resolves the folder and every component of the file's path each time
+    (a few ``lstat`` a component). Here the folder and each sub-folder are opened once, without
+    following a symbolic link, and a file is opened relative to its sub-folder's descriptor: a
+    file reached so lies inside the folder by construction, whatever is renamed meanwhile. What
+    this walk cannot settle (a symbolic link on the way, a missing or odd file, a hard link, a
+    file on another device, ``..`` in the path) goes to ``unsafe`` and ``open_checked``, so the
+    files read and the reasons given are theirs. Use as a context manager (it holds the
+    sub-folders' descriptors).
+    """
+
+    def __init__(self, root: Path, trusted: bool = False) -> None:
+        self.root, self.trusted = root, trusted
+        self._dirs: dict[tuple[str, ...], int] = {}
+        self._dev = -1
+
+    def __enter__(self) -> Folder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for fd in self._dirs.values():
+            os.close(fd)
+        self._dirs.clear()
+
+    def open(self, relative: str) -> io.BufferedReader:
+        """The file ``relative`` (``/``-separated) opened; ``Unsafe`` or OSError as refused."""
+        fh = self._walk(relative) if _CAN_WALK else None
+        if fh is not None:
+            return fh
+        path = self.root / relative
+        why = unsafe(self.root, path, self.trusted)
+        if why is not None:
+            raise Unsafe(errno.EPERM, why, str(path))
+        return open_checked(self.root, path, self.trusted)
+
+    def _dir(self, parts: tuple[str, ...]) -> int:
+        fd = self._dirs.get(parts)
+        if fd is None:
+            if parts:
+                fd = os.open(parts[-1], _DIR_FLAGS | os.O_CLOEXEC, dir_fd=self._dir(parts[:-1]))
+            else:
+                fd = os.open(self.root, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_DIRECTORY", 0))
+                self._dev = os.fstat(fd).st_dev
+            self._dirs[parts] = fd
+        return fd
+
+    def _walk(self, relative: str) -> io.BufferedReader | None:
+        """The file opened through the sub-folders' descriptors; None when it needs the slow way."""
+        parts = relative.split("/")
+        if "\x00" in relative or any(p in ("", ".", "..") for p in parts):
+            return None
+        flags = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | os.O_CLOEXEC
+        try:
+            fd = os.open(
+                parts[-1], flags | getattr(os, "O_NOCTTY", 0), dir_fd=self._dir(tuple(parts[:-1]))
+            )
+        except (OSError, ValueError):
+            return None
+        try:
+            st = os.fstat(fd)
+            plain = stat.S_ISREG(st.st_mode) and (
+                self.trusted or (st.st_nlink == 1 and st.st_dev == self._dev)
+            )
+            if not plain:
+                os.close(fd)
+                return None
+            return _reader(fd)
+        except BaseException:
+            os.close(fd)
+            raise

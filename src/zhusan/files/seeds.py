@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from zhusan.files.descriptor import is_bundled
-from zhusan.files.links import open_checked, reason, unsafe
+from zhusan.files.links import Folder, Unsafe, reason
 from zhusan.model.report import Problem
 from zhusan.model.text import collapse
 
@@ -17,24 +18,23 @@ from zhusan.model.text import collapse
 MAX_SOURCE_BYTES = 64 << 20
 
 
-def read_seed(root: Path, relative: str, trusted: bool) -> bytes | tuple[str, str]:
-    """The bytes of the archived document ``relative`` (under ``root``), or (code, why) not.
+def read_seed(folder: Folder, relative: str) -> bytes | tuple[str, str]:
+    """The bytes of the archived document ``relative`` in ``folder``, or (code, why) not.
 
-    It must lie inside the package folder, be a regular file and, unless ``trusted``, not be a
-    hard link (``files.links.unsafe``), and have at most ``MAX_SOURCE_BYTES`` bytes.
+    It must lie inside the package folder, be a regular file and, unless the folder is
+    trusted, not be a hard link (``files.links.unsafe``), and have at most
+    ``MAX_SOURCE_BYTES`` bytes.
     """
-    path = root / relative
-    why = unsafe(root, path, trusted)
-    if why is not None:
-        return "seed-missing", why
     try:
-        with open_checked(root, path, trusted) as fh:
+        with folder.open(relative) as fh:
             size = os.fstat(fh.fileno()).st_size
             if size > MAX_SOURCE_BYTES:
                 return "seed-too-large", (
                     f"has {size} bytes, more than the {MAX_SOURCE_BYTES} read: refused unread"
                 )
             data = fh.read(MAX_SOURCE_BYTES + 1)
+    except Unsafe as exc:
+        return "seed-missing", str(exc.strerror)
     except FileNotFoundError:
         return "seed-missing", "is missing"
     except OSError as exc:
@@ -48,33 +48,24 @@ def source_texts(root: Path, sources: pl.DataFrame) -> tuple[dict[str, str], lis
     """Collapsed text of every archived source whose sha256 matches; problems for the rest."""
     texts: dict[str, str] = {}
     problems = []
-    trusted = is_bundled(root)
-    for row in sources.filter(pl.col("_ok")).iter_rows(named=True):
-        data = read_seed(root, row["path"], trusted)
-        if isinstance(data, tuple):
-            code, why = data
-            problems.append(
-                Problem(
-                    code,
-                    f"archived source {row['path']} {why}",
-                    "sources",
-                    row["_row"],
-                    "path",
-                    row["path"],
-                )
-            )
-            continue
-        if hashlib.sha256(data).hexdigest() != row["sha256"]:
-            problems.append(
-                Problem(
-                    "seed-hash",
-                    f"{row['path']} does not match its sha256 (the archived copy changed)",
-                    "sources",
-                    row["_row"],
-                    "sha256",
-                    row["sha256"],
-                )
-            )
-            continue
-        texts[row["source_id"]] = collapse(data.decode("utf-8", errors="replace"))
+    with Folder(root, is_bundled(root)) as folder:
+        for row in sources.filter(pl.col("_ok")).iter_rows(named=True):
+            text = _seed_text(folder, row)
+            if isinstance(text, Problem):
+                problems.append(text)
+            else:
+                texts[row["source_id"]] = text
     return texts, problems
+
+
+def _seed_text(folder: Folder, row: dict[str, Any]) -> str | Problem:
+    """The collapsed text of one sources row's archived document, or why it has none."""
+    data = read_seed(folder, row["path"])
+    if isinstance(data, tuple):
+        code, why = data
+        message = f"archived source {row['path']} {why}"
+        return Problem(code, message, "sources", row["_row"], "path", row["path"])
+    if hashlib.sha256(data).hexdigest() != row["sha256"]:
+        message = f"{row['path']} does not match its sha256 (the archived copy changed)"
+        return Problem("seed-hash", message, "sources", row["_row"], "sha256", row["sha256"])
+    return collapse(data.decode("utf-8", errors="replace"))

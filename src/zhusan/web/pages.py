@@ -22,6 +22,7 @@ from zhusan.build.citation import CFF_FILE, citation_cff, citation_text, read_ci
 from zhusan.build.release import SUMS_FILE, read_sums
 from zhusan.checks.conflicts import conflict_list
 from zhusan.files.descriptor import DESCRIPTOR, UnusableInput, is_bundled, read_descriptor, version
+from zhusan.files.links import Folder
 from zhusan.files.output import write_folder
 from zhusan.files.seeds import read_seed
 from zhusan.model.dataset import Dataset
@@ -279,7 +280,8 @@ def _figures(data: Dataset) -> str:
 
 def _source(s: Source, data: Dataset, root: Path, names: dict[str, str]) -> str:
     figs = [f for f in data.figures if f.source_id == s.source_id]
-    seed = read_seed(root, s.path, is_bundled(root))
+    with Folder(root, is_bundled(root)) as folder:
+        seed = read_seed(folder, s.path)
     text = "" if isinstance(seed, tuple) else seed.decode("utf-8", errors="replace")
     marks = spans(text, figs)
     found = {sp.figure.figure_id for sp in marks}
