@@ -74,3 +74,12 @@ def test_families_are_measured_and_targets_judged(result: dict[str, object]) -> 
         counts = {case["runs"][f"validate-{e}"].get("error_count") for e in ("fast", "duckdb")}
         assert len(counts) == 1 and None not in counts
     assert all(v.startswith(("met (", "NOT met (")) for v in targets.values())
+
+
+def test_the_floor_of_the_work_is_measured_and_judged(result: dict[str, object]) -> None:
+    """The floor of reading, hashing and searching every quote is measured beside the read."""
+    runs, targets = result["runs"], result["targets"]
+    assert isinstance(runs, dict) and isinstance(targets, dict)
+    assert runs["floor_of_the_work"]["exit"] == 0 and runs["floor_of_the_work"]["wall_s"] > 0
+    floor = [k for k in targets if k.startswith("the floor of the work")]
+    assert len(floor) == 1 and "lower bound" in targets[floor[0]]
