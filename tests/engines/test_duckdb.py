@@ -509,3 +509,17 @@ def test_a_table_named_like_a_glob_is_read_as_named(pkg: Path) -> None:
     found = reports(pkg)
     assert_same(found)
     assert found["duckdb"]["errors_by_code"].get("cell-error") == 1
+
+
+def test_a_semicolon_in_stated_is_a_cell_error_alike_for_every_engine(pkg: Path) -> None:
+    """A ';' in stated (it would split estimates.values) names the row and field, no crash."""
+    row = next(r for r in read_rows(pkg / "dataset" / "figures.csv") if r["figure_id"] == "wsj-13")
+    stated = row["stated"] + ";"
+    edit_cell(pkg, "figures", "wsj-13", "quote", row["quote"].replace(row["stated"], stated, 1))
+    edit_cell(pkg, "figures", "wsj-13", "stated", stated)
+    refresh_hashes(pkg)
+    found = reports(pkg)
+    assert_same(found)
+    errors = [e for e in found["fast"]["errors"] if e["field"] == "stated"]
+    assert len(errors) == 1 and errors[0]["table"] == "figures", found["fast"]["errors"]
+    assert "pattern" in errors[0]["message"] and "^[^;]+$" in errors[0]["message"]

@@ -187,3 +187,10 @@ def test_a_derived_figure_is_not_held_to_its_stated_words() -> None:
     assert rules["stated-is-value"].error(row) is None
     stated = Figure.model_construct(**(blank | cells | {"derivation": "stated"}))
     assert rules["stated-is-value"].error(stated) is not None
+
+
+@pytest.mark.parametrize("text", ["²", "①", "½", "³⁄₄"])
+def test_a_digit_that_is_not_a_decimal_digit_reads_as_no_number(text: str) -> None:
+    """Superscripts, circled numbers and vulgar fractions are not read (they crashed Decimal)."""
+    assert read_number(text) is None
+    assert stated_value(text, "persons") is None

@@ -125,7 +125,7 @@ def _read(text: str) -> tuple[Decimal, bool, bool] | None:
             continue
         kind = (
             "digit"
-            if tok[0].isdigit()
+            if tok[0].isdecimal()
             else "unit"
             if tok in _UNITS
             else "ten"

@@ -166,9 +166,10 @@ class Figure(Row):
     source_id: Slug = Field(description="The source that states it.")
     quote: Text = Field(description="Verbatim passage of the source (whitespace runs collapsed).")
     stated: Text = Field(
+        pattern=r"^[^;]+$",
         description="The number exactly as written inside the quote; for a derived figure, the "
         "arithmetic that gives it from the values of derived_from, in their order "
-        "('607 - 157 - 413')."
+        "('607 - 157 - 413'). No ';': estimates.values lists it, and ';' separates a list.",
     )
     derivation: Derivation = Field(
         description="stated: the source prints the number; derived: this package works it out "
