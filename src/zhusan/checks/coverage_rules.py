@@ -213,9 +213,12 @@ def _message(rule: str, a: dict[str, Any], b: dict[str, Any], *rest: dict[str, A
     )
 
 
-def coverage_findings_of(raw: pl.DataFrame) -> list[Finding]:
-    """The findings of these rules with their messages (for reports of a few findings)."""
-    found = coverage_finding_frame(raw)
+def coverage_findings_of(raw: pl.DataFrame, found: pl.DataFrame | None = None) -> list[Finding]:
+    """The findings of these rules with their messages (for reports of a few findings).
+
+    ``found``: the rows of ``coverage_finding_frame`` to describe, when already known.
+    """
+    found = coverage_finding_frame(raw) if found is None else found
     if found.height == 0:
         return []
     needed = {i for ids in found["ids"].to_list() for i in ids}

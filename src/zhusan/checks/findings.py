@@ -12,6 +12,9 @@ from zhusan.checks.coverage_rules import (
     coverage_finding_frame,
     coverage_findings_of,
 )
+from zhusan.checks.coverage_rules import (
+    RULES as COVERAGE_RULES,
+)
 from zhusan.checks.frames import valid_rows
 from zhusan.engines.frame import Package
 from zhusan.model.report import Problem
@@ -59,16 +62,16 @@ def check_findings(pkg: Package) -> Iterator[Problem]:
         )
     unexplained = found.filter(~pl.col("finding_id").is_in(disc["finding_id"].implode()))
     if unexplained.height:
+        # Described from the findings already found, not found again among their figures.
         ids = {i for ids in unexplained["ids"].to_list() for i in ids}
-        wanted = set(unexplained["finding_id"].to_list())
         involved = pl.col("figure_id").is_in(list(ids))
+        coverage = pl.col("rule").is_in(COVERAGE_RULES)
         for f in [
-            *findings_of(figures.filter(involved)),
-            *coverage_findings_of(covered.filter(involved)),
+            *findings_of(figures.filter(involved), unexplained.filter(~coverage)),
+            *coverage_findings_of(covered.filter(involved), unexplained.filter(coverage)),
         ]:
-            if f.finding_id in wanted:
-                yield Problem(
-                    "unexplained-finding",
-                    f"[{f.finding_id}] {f.message}; no discrepancies row explains it",
-                    "figures",
-                )
+            yield Problem(
+                "unexplained-finding",
+                f"[{f.finding_id}] {f.message}; no discrepancies row explains it",
+                "figures",
+            )

@@ -96,9 +96,13 @@ def describe(rule: str, ids: Sequence[str], by_id: dict[str, dict[str, Any]]) ->
     return message(rule, [by_id[i] for i in ids])
 
 
-def findings_of(raw: pl.DataFrame) -> list[Finding]:
-    """Findings with their messages (for reports of a few findings, not for a million)."""
-    found = finding_frame(raw)
+def findings_of(raw: pl.DataFrame, found: pl.DataFrame | None = None) -> list[Finding]:
+    """Findings with their messages (for reports of a few findings, not for a million).
+
+    ``found``: the rows of ``finding_frame`` to describe, when they are already known (their
+    figures must be in ``raw``); by default every finding of ``raw``.
+    """
+    found = finding_frame(raw) if found is None else found
     needed = {i for ids in found["ids"].to_list() for i in ids}
     rows = prepare(raw).filter(pl.col("figure_id").is_in(list(needed))).iter_rows(named=True)
     by_id = {r["figure_id"]: r for r in rows}
