@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import zhusan
 from tests.conftest import edit_cell, refresh_hashes
+from zhusan.checks.consistency.ids import finding_id
 from zhusan.checks.coverage_rules import coverage_findings
 from zhusan.model.numbers import VALUE_NOTE
 from zhusan.model.tables import Figure
@@ -177,3 +179,65 @@ def test_the_same_total_sets_hold_exactly_the_figures_of_its_pairs(
             assert {tuple(sorted(s)) for s in sets} == mine
         else:
             assert sets == [involved]
+
+
+def _pairwise_parts(figures: list[Figure]) -> set[tuple[str, str]]:
+    """The parts-count pairs read pair by pair (the rule before it was set-wise): the oracle."""
+    from zhusan.checks import coverage_rules as cr
+
+    f = cr._prepare(cr.coverage_frame_of(figures))
+    parts = f.filter(pl.col("unit").is_in(cr.PART_UNITS) & pl.col("scope").is_not_null())
+    p = cr._pairs(parts, ["scope"]).filter(cr._below("", "_b") | cr._below("_b", ""))
+    return set(p.select("figure_id", "figure_id_b").iter_rows())
+
+
+PART_QUALIFIERS = ["exact", "about", "more_than", "at_least", "up_to", "less_than", "several"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from("abc"),
+            st.integers(1, 6),
+            st.sampled_from(PART_QUALIFIERS),
+            st.sampled_from(["op", "other"]),
+        ),
+        max_size=16,
+    )
+)
+def test_the_parts_count_sets_hold_exactly_the_figures_of_its_pairs(
+    drawn: list[tuple[str, int, str, str]],
+) -> None:
+    """Read pair by pair, the part figures in conflict are those found; up to six, pair by pair."""
+    figures = [
+        _fig(f"f{i:02}", s, v, unit="rounds", measure="op-rounds", scope=scope, qualifier=q)
+        for i, (s, v, q, scope) in enumerate(drawn)
+    ]
+    pairs = _pairwise_parts(figures)
+    found = [f for f in coverage_findings(figures) if f.rule == "parts-count"]
+    for scope in ("op", "other"):
+        ids = {f.figure_id for f in figures if f.scope == scope}
+        mine = {p for p in pairs if p[0] in ids}
+        involved = {i for p in mine for i in p}
+        sets = [f for f in found if set(f.figure_ids) & ids]
+        if len(involved) <= 6:
+            assert {f.figure_ids for f in sets} == mine
+        else:
+            (one,) = sets
+            assert set(one.figure_ids) == involved
+            assert one.figure_ids[0] == min(involved)
+            assert tuple(sorted(one.figure_ids[:2])) in mine  # the example is a pair in conflict
+            assert one.finding_id == finding_id("parts-count", involved)
+
+
+def test_a_thousand_part_figures_of_one_operation_are_one_finding() -> None:
+    """1,000 figures of 3 rounds against one of 4 stages: one set finding, not 500,000 pairs."""
+    three = [_part(f"r{i:04}", f"s{i:04}", 3, "rounds") for i in range(1000)]
+    four = _part("z", "t", 4, "stages")
+    (finding,) = coverage_findings([*three, four])
+    assert finding.finding_id.startswith("parts-count:1001-figures-")
+    assert finding.figure_ids[:2] == ("r0000", "z")
+    assert "1001 figures from 1001 sources divide the operation into numbers of parts" in (
+        finding.message
+    )

@@ -93,9 +93,79 @@ def _out(df: pl.DataFrame, rule: str) -> pl.DataFrame:
 
 
 def _parts_count(f: pl.DataFrame) -> pl.DataFrame:
+    """Two sources whose numbers of parts of one operation (scope) cannot both be true.
+
+    Up to ``PAIRWISE`` such figures in a scope give a finding per pair, more give one.
+    """
     parts = f.filter(pl.col("unit").is_in(PART_UNITS) & pl.col("scope").is_not_null())
-    p = _pairs(parts, ["scope"])
-    return _out(p.filter(_below("", "_b") | _below("_b", "")), "parts-count")
+    involved = _parts_involved(parts)
+    size = pl.len().over("scope")
+    small = involved.filter(size <= PAIRWISE)
+    p = _pairs(small, ["scope"])
+    pairs = _out(p.filter(_below("", "_b") | _below("_b", "")), "parts-count")
+    return pl.concat([pairs, _parts_sets(involved.filter(size > PAIRWISE))])
+
+
+def _nearest(parts: pl.DataFrame, end: str, low: bool) -> pl.DataFrame:
+    """Per scope, the two sources with the most extreme ``end`` ("hi" or "lo"), open first.
+
+    ``low``: the lowest (for "hi", the figure most likely below another); else the highest.
+    A figure is below another as soon as one of the same source's most extreme end is.
+    """
+    ends = parts.filter(pl.col(end).is_not_null())
+    order = ends.sort([end, f"{end}_open"], descending=[not low, True])
+    best = order.group_by("scope", "source_id", maintain_order=True).first()
+    two = best.group_by("scope", maintain_order=True).head(2)
+    two = two.with_columns(r=pl.int_range(pl.len()).over("scope"))
+    return two.select("scope", "r", s_n="source_id", e_n=end, o_n=f"{end}_open")
+
+
+def _other(parts: pl.DataFrame, end: str, low: bool) -> pl.DataFrame:
+    """Each figure with the most extreme ``end`` of the other sources of its scope (or none)."""
+    near = _nearest(parts, end, low)
+    joined = parts.select("figure_id", "scope", "source_id").join(near, on="scope")
+    joined = joined.filter(pl.col("source_id") != pl.col("s_n"))
+    return joined.sort("figure_id", "r").group_by("figure_id").first().drop("scope", "source_id")
+
+
+def _parts_involved(parts: pl.DataFrame) -> pl.DataFrame:
+    """The part figures with a figure of another source of their scope disjoint from them.
+
+    Found from each scope's two sources with the lowest upper and the highest lower bound,
+    not by pairing the figures of a scope.
+    """
+    lowest_hi = _other(parts, "hi", low=True).rename({"e_n": "hi_n", "o_n": "hi_open_n"})
+    highest_lo = _other(parts, "lo", low=False).rename({"e_n": "lo_n", "o_n": "lo_open_n"})
+    x = parts.join(lowest_hi.select("figure_id", "hi_n", "hi_open_n"), on="figure_id", how="left")
+    x = x.join(highest_lo.select("figure_id", "lo_n", "lo_open_n"), on="figure_id", how="left")
+    return x.filter(_below("_n", "") | _below("", "_n")).drop(
+        "hi_n", "hi_open_n", "lo_n", "lo_open_n"
+    )
+
+
+def _parts_sets(big: pl.DataFrame) -> pl.DataFrame:
+    """One finding per scope of more than ``PAIRWISE`` part figures in conflict.
+
+    Its ids start with an example pair: the first figure id, and the first figure id of
+    another source disjoint from it; the rest follow sorted.
+    """
+    rule = "parts-count"
+    first = big.sort("figure_id").group_by("scope", maintain_order=True).first()
+    x = first.rename(lambda c: c if c == "scope" else c + "_b")
+    y = (
+        big.join(x, on="scope")
+        .filter(
+            (pl.col("source_id") != pl.col("source_id_b")) & (_below("", "_b") | _below("_b", ""))
+        )
+        .group_by("scope")
+        .agg(y=pl.col("figure_id").min())
+    )
+    rest = big.group_by("scope").agg(rest=pl.col("figure_id").sort())
+    sets = x.select("scope", x="figure_id_b").join(y, on="scope").join(rest, on="scope")
+    ids = pl.concat_list(
+        "x", "y", pl.col("rest").list.set_difference(pl.concat_list("x", "y")).list.sort()
+    )
+    return sets.select(finding_id=fid(rule, ids), rule=pl.lit(rule), ids=ids)
 
 
 def _differs(c: str) -> pl.Expr:
@@ -193,9 +263,16 @@ def _covers(r: dict[str, Any], flow: bool) -> str:
 def _message(rule: str, a: dict[str, Any], b: dict[str, Any], *rest: dict[str, Any]) -> str:
     if rule == "parts-count":
         iv_a, iv_b = (Interval(r["lo"], r["hi"], r["b"]) for r in (a, b))
+        pair = f"{_label(a)} {a['unit']} {iv_a} and {_label(b)} {b['unit']} {iv_b}"
+        if not rest:
+            return (
+                f"{a['scope']}: {pair}: the sources divide the operation into a different "
+                "number of parts"
+            )
+        sources = len({r["source_id"] for r in (a, b, *rest)})
         return (
-            f"{a['scope']}: {_label(a)} {a['unit']} {iv_a} and {_label(b)} {b['unit']} {iv_b}: "
-            "the sources divide the operation into a different number of parts"
+            f"{a['scope']}: {len(rest) + 2} figures from {sources} sources divide the operation "
+            f"into numbers of parts that cannot all be true, e.g. {pair}"
         )
     places = ("origin_place_id", "destination_place_id")
     flow = any(r[c] is not None for r in (a, b) for c in places)
