@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -140,3 +142,13 @@ def test_the_public_site_function_survives_an_import_of_every_module() -> None:
     for module in GRAPH:
         importlib.import_module(module)
     assert callable(zhusan.site) and callable(zhusan.export)
+
+
+def test_the_text_report_and_console_modules_load_without_polars() -> None:
+    """Text folding, the report and the console stay light: importing them loads no polars."""
+    code = (
+        "import sys, zhusan.model.text, zhusan.model.report, zhusan.files.console;"
+        "print('polars' in sys.modules)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "False", proc.stderr

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from zhusan.checks.quotes import foldable
 from zhusan.model import text as text_module
 from zhusan.model.text import WHITESPACE as SPACES
-from zhusan.model.text import collapse, collapsed, foldable, name_key, printable
+from zhusan.model.text import collapse, collapsed, name_key, printable
 
 WHITESPACE = st.text(alphabet="ab \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000", max_size=40)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from zhusan.model.report import Problem
-from zhusan.model.text import collapse, foldable
+from zhusan.model.text import FOLDABLE, collapse
 
 #: Tables whose rows carry a quote from their source, and the column that names the source.
 QUOTED = {
@@ -15,6 +15,11 @@ QUOTED = {
     "roles": "quote",
     "sources": "disclosure_quote",
 }
+
+
+def foldable(column: str) -> pl.Expr:
+    """True where ``collapse`` changes the cell of ``column`` (a polars expression, no loop)."""
+    return pl.col(column).str.contains(FOLDABLE)
 
 
 def quote_problems(name: str, frame: pl.DataFrame, texts: dict[str, str]) -> list[Problem]:

@@ -13,8 +13,6 @@ import re
 import unicodedata
 from array import array
 
-import polars as pl
-
 #: What collapsing changes: a run of two or more whitespace characters, or one that is not a
 #: space. A single space is left alone, so a document of words and single spaces is not copied
 #: word by word (``" ".join(text.split())`` made a string object of every word).
@@ -26,12 +24,9 @@ WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-_FOLDABLE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE if c != " ") + "]|  |^ | $"
-
-
-def foldable(column: str) -> pl.Expr:
-    """True where ``collapse`` changes the cell of ``column`` (a polars expression, no loop)."""
-    return pl.col(column).str.contains(_FOLDABLE)
+#: A text ``collapse`` changes, as a Rust regular expression (polars): a whitespace character
+#: other than a space, two spaces, or a space at either end.
+FOLDABLE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE if c != " ") + "]|  |^ | $"
 
 
 #: Texts up to this many characters are folded by ``str.split``, which splits at the same
