@@ -352,6 +352,31 @@ def test_a_bad_memory_limit_is_refused(pkg: Path) -> None:
         zhusan.validate(pkg, engine="duckdb", memory_limit="lots")
 
 
+@pytest.mark.parametrize("text", ["300", "lots", "3 00MB", "-1MB"])
+def test_a_memory_limit_without_a_size_and_unit_is_refused(pkg: Path, text: str) -> None:
+    """A number without its unit (DuckDB's parser error, once exit 3) is a ValueError."""
+    with pytest.raises(ValueError, match="a number and a unit"):
+        zhusan.validate(pkg, engine="duckdb", memory_limit=text)
+
+
+def test_python_borrows_the_database_memory_and_gives_it_back() -> None:
+    """Inside ``lent`` DuckDB keeps to a quarter of its limit; after, even on error, all of it."""
+    from zhusan.engines.duck import SqlTables
+
+    store = SqlTables("400MB")
+    try:
+        setting = "SELECT current_setting('memory_limit')"
+        whole = store.scalar(setting)
+        with store.lent():
+            assert store.scalar(setting) == "95.3 MiB"  # 100,000,000 bytes
+        assert store.scalar(setting) == whole == "381.4 MiB"
+        with pytest.raises(KeyError), store.lent():
+            raise KeyError("a check failed")
+        assert store.scalar(setting) == whole
+    finally:
+        store.close()
+
+
 def test_a_memory_limit_too_small_is_unusable_input(pkg: Path) -> None:
     """DuckDB running out of its limit is unusable input naming the limit, not a crash."""
     with pytest.raises(zhusan.UnusableInput, match=r"memory limit \(1MB\)"):
@@ -523,3 +548,42 @@ def test_a_semicolon_in_stated_is_a_cell_error_alike_for_every_engine(pkg: Path)
     errors = [e for e in found["fast"]["errors"] if e["field"] == "stated"]
     assert len(errors) == 1 and errors[0]["table"] == "figures", found["fast"]["errors"]
     assert "pattern" in errors[0]["message"] and "^[^;]+$" in errors[0]["message"]
+
+
+def test_the_engines_agree_when_the_figures_are_cut_into_many_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parts of one figure each (a hash in polars, in SQL): the reports of whole tables."""
+    from zhusan.checks import findings
+
+    path = scratch_package(tmp_path)
+    whole = reports(path)
+    monkeypatch.setattr(findings, "PART_ROWS", 1)
+    cut = reports(path)
+    assert_same(cut)
+    assert cut == whole
+    assert cut["duckdb"]["errors_by_code"]["unexplained-finding"] >= 1
+    assert cut["duckdb"]["errors_by_code"]["stale-discrepancy"] >= 1
+
+
+def _spaced_quotes(pkg: Path, blank_line: bool) -> None:
+    """Quotes with runs of odd whitespace (found once folded), and one not in its source."""
+    path = pkg / "dataset" / "figures.csv"
+    rows = read_rows(path)
+    quoted = [r for r in rows if " " in r["quote"]]
+    for r, space in zip(quoted[:3], ["\n  ", "\u3000\t", " \u2028 "], strict=True):
+        r["quote"] = f"{space}{r['quote'].replace(' ', space, 2)}{space}"
+    quoted[3]["quote"] = quoted[3]["quote"].replace(" ", " not ", 1)
+    write_rows(path, rows)
+    if blank_line:  # DuckDB skips a blank line: the fast engine reads the table instead
+        path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    refresh_hashes(pkg)
+
+
+@pytest.mark.parametrize("blank_line", [False, True])
+def test_quotes_are_folded_alike_in_sql_and_in_python(pkg: Path, blank_line: bool) -> None:
+    """Folded quotes are found and a changed one is not, read by DuckDB or by the fast engine."""
+    _spaced_quotes(pkg, blank_line)
+    found = reports(pkg)
+    assert_same(found)
+    assert found["duckdb"]["errors_by_code"].get("quote-not-found") == 1

@@ -1,12 +1,27 @@
-"""Internal: every consistency finding explained by a discrepancies row, and no row stale."""
+"""Internal: every consistency finding explained by a discrepancies row, and no row stale.
+
+The findings are found part by part: the figures are cut by ``PARTITION`` (their scope) into
+parts of about ``PART_ROWS`` rows, each part checked by every rule but the ``LINKED`` ones,
+which check the figures that link to another and those they link to. No rule compares figures
+of two scopes except through a link, so the findings are those of the whole table, and the
+memory the rules take is that of one part. ``found_in`` is the same for every engine; each
+engine hands it the parts its own way (a polars filter here, a SQL query in ``sql_findings``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import polars as pl
 
-from zhusan.checks.consistency import FIGURE_COLUMNS, finding_frame, findings_of, spell_id
+from zhusan.checks.consistency import (
+    FIGURE_COLUMNS,
+    PARTITION,
+    finding_frame,
+    findings_of,
+    linking,
+    spell_id,
+)
 from zhusan.checks.coverage_rules import (
     COVERAGE_COLUMNS,
     coverage_finding_frame,
@@ -19,24 +34,74 @@ from zhusan.checks.frames import valid_rows
 from zhusan.engines.frame import Package
 from zhusan.model.report import Problem
 
+#: The figure columns the findings read (those of both kinds of rule).
+COLUMNS = tuple(sorted({*FIGURE_COLUMNS, *COVERAGE_COLUMNS}))
+#: The discrepancies columns they read.
+DISCREPANCY_COLUMNS = ("finding_id", "rule", "figure_ids")
+#: About how many figures a part holds: the rules' memory is that of one part.
+PART_ROWS = 1 << 16
+_EMPTY = pl.DataFrame(
+    schema={"finding_id": pl.String, "rule": pl.String, "ids": pl.List(pl.String)}
+)
+
+#: The valid figure rows (``COLUMNS``) whose figure id is one of the ids given.
+RowsOf = Callable[[list[str]], pl.DataFrame]
+
+
+def part_count(rows: int) -> int:
+    """How many parts ``rows`` figures are cut into."""
+    return max(1, -(-rows // PART_ROWS))
+
+
+def found_in(linked: pl.DataFrame, parts: Iterable[pl.DataFrame]) -> pl.DataFrame:
+    """Every finding, as rows of (finding_id, rule, ids) sorted by id.
+
+    ``linked``: the rows ``linking`` selects; ``parts``: the rows cut by ``PARTITION``, every
+    row in one part and the rows of one value of it in the same part.
+    """
+    frames = [finding_frame(linked.select(FIGURE_COLUMNS), scoped=False)]
+    for part in parts:
+        frames.append(finding_frame(part.select(FIGURE_COLUMNS), linked=False))
+        frames.append(coverage_finding_frame(part.select(COVERAGE_COLUMNS)))
+    found = pl.concat([_EMPTY, *(f.select(_EMPTY.columns) for f in frames)])
+    return found.unique(subset=["finding_id"]).sort("finding_id")
+
 
 def check_findings(pkg: Package) -> Iterator[Problem]:
-    """Every consistency finding has a discrepancies row, and every row still has its finding.
+    """Every consistency finding has a discrepancies row, and every row still has its finding."""
+    figures = valid_rows(pkg, "figures", *COLUMNS)
+    count = part_count(figures.height)
+    if count == 1:
+        parts: Iterable[pl.DataFrame] = [figures]
+    else:
+        part = figures.select(pl.col(PARTITION).hash() % count).to_series()
+        parts = (figures.filter(part == n) for n in range(count))
+    found = found_in(figures.filter(linking(figures)), parts)
+    disc = valid_rows(pkg, "discrepancies", *DISCREPANCY_COLUMNS)
+
+    def rows_of(ids: list[str]) -> pl.DataFrame:
+        return figures.filter(pl.col("figure_id").is_in(ids))
+
+    yield from explain(found, disc, rows_of)
+
+
+def explain(found: pl.DataFrame, disc: pl.DataFrame, rows_of: RowsOf) -> Iterator[Problem]:
+    """The problems of the findings ``found`` against the discrepancies rows ``disc``.
 
     A finding id is its rule and its sorted figure ids, so a row whose finding occurs matches
-    it exactly when ``rule:sorted(figure_ids)`` spells the same id.
+    it exactly when ``rule:sorted(figure_ids)`` spells the same id. A row is stale when its
+    finding does not occur and every figure it lists is valid. ``rows_of`` gives the figure
+    rows of some ids: those a stale row lists, those an unexplained finding names.
     """
-    figures = valid_rows(pkg, "figures", *FIGURE_COLUMNS)
-    covered = valid_rows(pkg, "figures", *COVERAGE_COLUMNS)
-    found = pl.concat([finding_frame(figures), coverage_finding_frame(covered)], how="diagonal")
-    disc = valid_rows(pkg, "discrepancies", "finding_id", "rule", "figure_ids").with_columns(
+    disc = disc.with_columns(
         spelled=spell_id(pl.col("rule"), pl.col("figure_ids").str.split(";")),
         occurs=pl.col("finding_id").is_in(found["finding_id"].implode()),
     )
     stale = disc.filter(~pl.col("occurs"))
     if stale.height:
-        valid = figures["figure_id"]
         listed = pl.col("figure_ids").str.split(";")
+        named = stale.select(listed.explode().unique())["figure_ids"].to_list()
+        valid = rows_of(named)["figure_id"]
         stale = stale.filter(listed.list.eval(pl.element().is_in(valid.implode())).list.all())
     for fid, row in stale.select("finding_id", "_row").sort("_row").iter_rows():
         yield Problem(
@@ -63,12 +128,11 @@ def check_findings(pkg: Package) -> Iterator[Problem]:
     unexplained = found.filter(~pl.col("finding_id").is_in(disc["finding_id"].implode()))
     if unexplained.height:
         # Described from the findings already found, not found again among their figures.
-        ids = {i for ids in unexplained["ids"].to_list() for i in ids}
-        involved = pl.col("figure_id").is_in(list(ids))
+        rows = rows_of(sorted({i for ids in unexplained["ids"].to_list() for i in ids}))
         coverage = pl.col("rule").is_in(COVERAGE_RULES)
         for f in [
-            *findings_of(figures.filter(involved), unexplained.filter(~coverage)),
-            *coverage_findings_of(covered.filter(involved), unexplained.filter(coverage)),
+            *findings_of(rows.select(FIGURE_COLUMNS), unexplained.filter(~coverage)),
+            *coverage_findings_of(rows.select(COVERAGE_COLUMNS), unexplained.filter(coverage)),
         ]:
             yield Problem(
                 "unexplained-finding",

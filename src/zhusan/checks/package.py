@@ -104,15 +104,27 @@ def read_package(
             from zhusan.checks.sql import quote_sql, source_frame
             from zhusan.engines.duck import SqlTables, read_sql_tables
 
+            # The texts live in the database, not here: a table the fast engine reads instead
+            # (one DuckDB's reader refuses) fetches them back (``text_dict``).
+            stores: list[SqlTables] = []
+
             def check_table(store: SqlTables, name: str, found: Problems) -> None:
+                stores[:] = [store]
                 if name == "sources":
                     seeds, seed_problems = source_texts(root, source_frame(store))
-                    texts.update(seeds)
+                    store.load_texts(seeds)
                     found += seed_problems
-                quote_sql(store, name, texts, found)
+                elif texts and not store.texts:  # the sources were read by the fast engine
+                    store.load_texts(texts)
+                quote_sql(store, name, found)
+
+            def sql_block(name: str, frame: pl.DataFrame) -> list[Problem]:
+                if not texts and stores and stores[0].texts:
+                    texts.update(stores[0].text_dict())
+                return quote_problems(name, frame, texts)
 
             store = read_sql_tables(
-                resources, paths, problems, memory_limit, progress, check_block, after_table,
+                resources, paths, problems, memory_limit, progress, sql_block, after_table,
                 check_table,
             )  # fmt: skip
             return Package(root, descriptor, {}, problems, store)

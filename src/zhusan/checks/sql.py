@@ -9,9 +9,10 @@ by ``name_key`` (a DuckDB Python function, once per distinct label), and the few
 interval SQL finds wrong as floats, or whose scaled value is not whole, are judged again in
 decimals (``interval_problems``).
 
-The checks that walk a graph or read text (parent cycles, derived values' arithmetic), the
-consistency findings and the derived tables (``estimates``) run as the other engines run them,
-in polars and Python, on slim tables: only the columns each reads (``PYTHON_CHECKS``).
+The checks that walk a graph or read text (parent cycles, derived values' arithmetic) and the
+derived tables (``estimates``) run as the other engines run them, in polars and Python, on slim
+tables: only the columns each reads (``PYTHON_CHECKS``). The consistency findings run as the
+other engines run them too, one part of the figures at a time (``sql_findings``).
 """
 
 from __future__ import annotations
@@ -21,22 +22,23 @@ from pathlib import Path
 
 import polars as pl
 
-from zhusan.checks.consistency import FIGURE_COLUMNS
-from zhusan.checks.coverage_rules import COVERAGE_COLUMNS
 from zhusan.checks.cycles import PARENTS, check_cycles
 from zhusan.checks.derivations import COLUMNS as DERIVATION_COLUMNS
 from zhusan.checks.derivations import check_derivations
 from zhusan.checks.derived import FIGURE_COLUMNS as ESTIMATE_COLUMNS
 from zhusan.checks.derived import Derived, check_derived
-from zhusan.checks.findings import check_findings
 from zhusan.checks.intervals import interval_problems
 from zhusan.checks.quotes import QUOTED
+from zhusan.checks.sql_findings import sql_findings
 from zhusan.engines.duck import SqlTables
 from zhusan.engines.frame import Package, TableRows
+from zhusan.files.paths import resource_map
+from zhusan.model.estimates import ESTIMATES
 from zhusan.model.intervals import RULES, VAGUE, interval_sql, is_scaled
 from zhusan.model.report import MAX_PER_CODE, Problem, Problems
+from zhusan.model.sql import Dialect
 from zhusan.model.tables import TABLES
-from zhusan.model.text import collapse, name_key
+from zhusan.model.text import name_key
 
 
 def capped(
@@ -64,32 +66,24 @@ def capped(
         problems.append(make(*row))
 
 
-def quote_sql(store: SqlTables, name: str, texts: dict[str, str], problems: Problems) -> None:
+def quote_sql(store: SqlTables, name: str, problems: Problems) -> None:
     """Every quote of a table DuckDB read is found (whitespace collapsed) in its source.
 
-    A quote found verbatim in the collapsed text is found once collapsed too, so SQL keeps
-    only the distinct (source, quote) pairs not found verbatim; Python collapses those.
+    The texts are those ``SqlTables.load_texts`` put in the database. A quote found verbatim
+    in the collapsed text is found once collapsed too, so the distinct (source, quote) pairs
+    not found verbatim are collapsed (``Dialect.fold``, as ``collapse``) and looked for again.
     """
     column = QUOTED.get(name)
-    if column is None or not texts or name not in store.from_csv:
+    if column is None or not store.texts or name not in store.from_csv:
         return
     d = store.dialect
     q, view = d.ident(column), d.ident(name)
-    store.load_rows("zhusan_texts", {"source_id": list(texts), "text": list(texts.values())})
-    pairs = (
-        f"SELECT p.source_id, p.q FROM (SELECT DISTINCT source_id, {q} AS q FROM {view} "
-        f"WHERE _ok AND {q} <> '') AS p JOIN zhusan_texts AS x ON x.source_id = p.source_id "
-        "WHERE POSITION(p.q IN x.text) = 0"
+    store.execute(
+        "CREATE OR REPLACE TABLE zhusan_bad_quotes AS SELECT p.source_id, p.q FROM "
+        f"(SELECT DISTINCT source_id, {q} AS q FROM {view} WHERE _ok AND {q} <> '') AS p "
+        "JOIN zhusan_texts AS x ON x.source_id = p.source_id "
+        f"WHERE POSITION(p.q IN x.text) = 0 AND POSITION({d.fold('p.q')} IN x.text) = 0"
     )
-    bad: dict[str, list[str]] = {"source_id": [], "q": []}
-    for rows in store.batches(pairs):
-        for r in rows:
-            if collapse(r["q"]) not in texts[r["source_id"]]:
-                bad["source_id"].append(r["source_id"])
-                bad["q"].append(r["q"])
-    if not bad["q"]:
-        return
-    store.load_rows("zhusan_bad_quotes", bad)
     capped(
         store,
         problems,
@@ -289,37 +283,56 @@ def _links(store: SqlTables, problems: Problems) -> None:
 _PARENTS = {table: [TABLES[table].primary_key] for table, _ in PARENTS}
 for _table, _column in PARENTS:
     _PARENTS[_table].append(_column)
-#: The checks run in Python, each with the columns of each table it reads (``_slim``).
-PYTHON_CHECKS: tuple[tuple[Callable[[Package], Iterator[Problem]], dict[str, list[str]]], ...] = (
-    (check_cycles, _PARENTS),
-    (check_derivations, {"figures": list(DERIVATION_COLUMNS)}),
+#: Of each table a check reads: its columns, and SQL true for the rows it needs (of the valid
+#: rows, or of every row where the check itself tells valid from invalid).
+Slim = dict[str, tuple[list[str], str]]
+PythonCheck = tuple[Callable[[Package], Iterator[Problem]], Callable[[Dialect], Slim]]
+#: The checks run in Python, each with what it reads (``_slim``, valid rows only). A derived
+#: value reads the figures it is derived from; the other figures are not fetched.
+PYTHON_CHECKS: tuple[PythonCheck, ...] = (
+    (check_cycles, lambda d: {t: (cols, "TRUE") for t, cols in _PARENTS.items()}),
     (
-        check_findings,
-        {
-            "figures": sorted({*FIGURE_COLUMNS, *COVERAGE_COLUMNS}),
-            "discrepancies": ["finding_id", "rule", "figure_ids"],
+        check_derivations,
+        lambda d: {
+            "figures": (
+                list(DERIVATION_COLUMNS),
+                "(derivation = 'derived' AND derived_from <> '') OR figure_id IN "
+                f"(SELECT a.item FROM figures AS t, {d.items.format('t.derived_from', 'a')} "
+                "WHERE t._ok AND t.derived_from <> '')",
+            )
         },
     ),
 )
-#: What the derived tables' check (``check_derived``) reads.
-DERIVED_COLUMNS = {"figures": list(ESTIMATE_COLUMNS), "sources": ["source_id", "interest"]}
 
 
-def _slim(store: SqlTables, columns: dict[str, list[str]], valid: bool) -> Package:
-    """A package of slim tables: only ``columns``, the valid rows only when ``valid``."""
+def _derived_slim(d: Dialect, listed: bool) -> Slim:
+    """What the derived tables' check (``check_derived``) reads, of every row.
+
+    The estimates read the figures of persons with a group, and whether every figure is valid;
+    without an estimates resource (``listed``), no figure.
+    """
+    persons = f"NOT _ok OR (unit = 'persons' AND {d.ident('group')} <> '')" if listed else "FALSE"
+    return {
+        "figures": (list(ESTIMATE_COLUMNS), persons),
+        "sources": (["source_id", "interest"], "TRUE"),
+    }
+
+
+def _slim(store: SqlTables, slim: Slim, valid: bool) -> Package:
+    """A package of slim tables: only the columns and rows of ``slim``; valid ones if ``valid``."""
     d = store.dialect
     tables = {}
-    for name, cols in columns.items():
+    for name, (cols, where) in slim.items():
         listed = ", ".join(d.ident(c) for c in cols)
-        where = "WHERE _ok " if valid else ""
-        sql = f"SELECT {listed}, _row, _ok FROM {d.ident(name)} {where}ORDER BY _row"
+        ok = "_ok AND " if valid else ""
+        sql = f"SELECT {listed}, _row, _ok FROM {d.ident(name)} WHERE {ok}({where}) ORDER BY _row"
         tables[name] = TableRows(name, store.frame(sql))
     return Package(Path(), {}, tables, Problems(None))
 
 
 #: The checks in SQL, in the order the other engines list their problems (``checks.run.CHECKS``);
-#: the cycles, derived values and findings follow, in Python (``PYTHON_CHECKS``).
-SQL_CHECKS = (_keys, _aliases, _attested, _intervals, _links)
+#: the cycles and derived values follow, in Python (``PYTHON_CHECKS``).
+SQL_CHECKS = (_keys, _aliases, _attested, _intervals, _links, sql_findings)
 
 
 def run_sql_checks(
@@ -336,12 +349,14 @@ def run_sql_checks(
     problems = Problems(max_per_code)
     for check in SQL_CHECKS:
         check(store, problems)
-    for python_check, columns in PYTHON_CHECKS:
-        found = Problems(max_per_code)
-        found.extend(python_check(_slim(store, columns, valid=True)))
-        problems += found
-    slim = _slim(store, DERIVED_COLUMNS, valid=False)
-    derived = check_derived(Package(pkg.root, pkg.descriptor, slim.tables, Problems(None)))
+    with store.lent():
+        for python_check, slim_of in PYTHON_CHECKS:
+            found = Problems(max_per_code)
+            found.extend(python_check(_slim(store, slim_of(store.dialect), valid=True)))
+            problems += found
+        listed = ESTIMATES in resource_map(pkg.descriptor)
+        slim = _slim(store, _derived_slim(store.dialect, listed), valid=False)
+        derived = check_derived(Package(pkg.root, pkg.descriptor, slim.tables, Problems(None)))
     return problems, derived
 
 

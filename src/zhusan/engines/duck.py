@@ -59,9 +59,17 @@ from zhusan.model.tableschema import model_fields
 #: DuckDB's memory limit when none is given.
 MEMORY_LIMIT = "300MB"
 #: A memory limit as DuckDB reads it: a number and a unit.
-MEMORY_LIMIT_PATTERN = re.compile(r"^\s*[0-9]+(?:\.[0-9]+)?\s*(?:[KMGT]i?B|B)?\s*$", re.IGNORECASE)
+MEMORY_LIMIT_PATTERN = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]i?B|B)\s*$", re.IGNORECASE)
+#: Bytes in each unit of a memory limit, as DuckDB reads them (KB = 1000 B, KiB = 1024 B).
+UNITS = {"B": 1} | {
+    f"{p}{i}B": (1024 if i else 1000) ** (n + 1) for n, p in enumerate("KMGT") for i in ("", "I")
+}
+#: The share of its limit DuckDB keeps while Python checks what it fetched (``SqlTables.lent``).
+SHARE = 0.25
 #: Flagged rows fetched at a time for pydantic; marks and fixes written back at a time.
 BATCH = 4096
+#: Characters of archived documents' text loaded into the database at a time.
+TEXT_BATCH = 1 << 23
 #: Numbers, integers and dates as the fast engine reads them (``zhusan.engines.fast``).
 NUMBER = (
     r"^(?:0|-?[1-9][0-9]{0,14})$"
@@ -95,6 +103,13 @@ def memory_limit(text: str) -> str:
     if not MEMORY_LIMIT_PATTERN.match(text):
         raise ValueError(f"a memory limit is a number and a unit (300MB, 2GB), not {text!r}")
     return text.strip()
+
+
+def limit_bytes(text: str) -> int:
+    """The bytes of a memory limit (``memory_limit``'s text)."""
+    match = MEMORY_LIMIT_PATTERN.match(memory_limit(text))
+    assert match is not None
+    return int(float(match[1]) * UNITS[match[2].upper()])
 
 
 def field_sql(fd: dict[str, Any], d: Dialect = DUCKDB) -> str:
@@ -153,6 +168,8 @@ class SqlTables:
         self.folder = Path(tempfile.mkdtemp(prefix="zhusan-duckdb-"))
         self.rows: dict[str, int] = {}
         self.from_csv: set[str] = set()
+        #: How many archived documents' texts ``zhusan_texts`` holds (``load_texts``).
+        self.texts = 0
         #: The Python functions registered with the database (``create_function``).
         self.functions: set[str] = set()
         try:
@@ -166,6 +183,19 @@ class SqlTables:
         self.limit = limit
         self.error: type[Exception] = duckdb.Error
         self.out_of_memory: type[Exception] = duckdb.OutOfMemoryException
+
+    @contextlib.contextmanager
+    def lent(self) -> Iterator[None]:
+        """While Python checks what it fetched, DuckDB keeps to ``SHARE`` of its limit.
+
+        DuckDB lets go of the pages it caches past that, so the two together stay near the
+        limit: the memory is lent to Python, and given back after.
+        """
+        self.execute(f"SET memory_limit = '{int(limit_bytes(self.limit) * SHARE)}B'")
+        try:
+            yield
+        finally:
+            self.execute(f"SET memory_limit = {self.dialect.text(self.limit)}")
 
     def execute(self, sql: str, params: list[Any] | None = None) -> Any:
         """Run one statement; running out of the memory limit is ``UnusableInput``."""
@@ -233,6 +263,33 @@ class SqlTables:
             )
         finally:
             self.con.unregister("zhusan_rows")
+
+    def load_texts(self, texts: dict[str, str]) -> None:
+        """The archived documents' texts as the table ``zhusan_texts`` (source_id, text).
+
+        Inserted ``TEXT_BATCH`` characters at a time, so no second copy of every text is made
+        on the way; loaded once, for every table's quotes. ``texts`` counts them.
+        """
+        self.texts = len(texts)
+        self.execute("CREATE OR REPLACE TABLE zhusan_texts (source_id VARCHAR, text VARCHAR)")
+        batch: dict[str, list[str]] = {"source_id": [], "text": []}
+        size = 0
+        for n, (sid, text) in enumerate(texts.items(), 1):
+            batch["source_id"].append(sid)
+            batch["text"].append(text)
+            size += len(text)
+            if size >= TEXT_BATCH or n == len(texts):
+                frame = pl.DataFrame(batch, schema=dict.fromkeys(batch, pl.String))
+                self.con.register("zhusan_rows", frame.to_arrow())
+                try:
+                    self.execute("INSERT INTO zhusan_texts SELECT * FROM zhusan_rows")
+                finally:
+                    self.con.unregister("zhusan_rows")
+                batch, size = {"source_id": [], "text": []}, 0
+
+    def text_dict(self) -> dict[str, str]:
+        """The texts ``load_texts`` loaded, by source id (for a table the fast engine reads)."""
+        return dict(self.all("SELECT source_id, text FROM zhusan_texts"))
 
     def close(self) -> None:
         """Close the database and remove its folder."""

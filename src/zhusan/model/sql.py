@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: Unicode White_Space, as Rust's ``\s`` (polars) reads it, in RE2's spelling.
-WHITESPACE_CLASS = r"[\t\n\x{0B}\f\r\x{85}\p{Z}]"
+from zhusan.model.text import WHITESPACE
+
+#: A run of the characters Python's ``str.split`` splits at (``model.text.WHITESPACE``), in
+#: RE2's spelling: ``Dialect.fold`` turns each into one space, as ``model.text.collapse`` does.
+WHITESPACE_RUN = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]+"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ class Dialect:
     items: str = "UNNEST(string_split({0}, ';')) WITH ORDINALITY AS {1}(item, pos)"
     #: The record number of a row of the table ``{0}`` read from CSV (the header being row 1).
     record: str = "{0}.rowid + 2"
+    #: A whole number from 0 to ``{1}`` - 1 for a text ``{0}``, the same for equal texts
+    #: (Spark: ``pmod(hash({0}), {1})``).
+    bucket: str = "hash({0}) % {1}"
 
     @staticmethod
     def ident(name: str) -> str:
@@ -62,6 +68,11 @@ class Dialect:
     def num(self, expr: str) -> str:
         """``expr`` as a number, null where it is not one."""
         return self.try_number.format(expr)
+
+    def fold(self, expr: str) -> str:
+        """``expr`` with each run of whitespace one space, none at either end (``collapse``)."""
+        spaced = self.replace_all.format(expr, self.text(WHITESPACE_RUN), "' '")
+        return f"TRIM(BOTH ' ' FROM {spaced})"
 
     def chars(self, expr: str) -> str:
         """The length of ``expr`` in code points."""

@@ -47,8 +47,11 @@ __all__ = [
     "CUMULATIVE",
     "FAMILIES",
     "FIGURE_COLUMNS",
+    "LINKED",
+    "LINKS",
     "LISTED",
     "PAIRWISE",
+    "PARTITION",
     "PLAUSIBLE",
     "TOPICS",
     "Finding",
@@ -59,29 +62,55 @@ __all__ = [
     "findings",
     "findings_of",
     "frame_of",
+    "linking",
     "prepare",
     "spell_id",
     "topic",
 ]
 
 
-def finding_frame(raw: pl.DataFrame, *, pairwise: int = PAIRWISE) -> pl.DataFrame:
+#: The column within whose values every rule compares figures, but the ``LINKED`` ones: the
+#: findings of a package are those of its figures cut into parts by this column, plus those of
+#: ``LINKED`` rules on the figures that link to another and those they link to (``linking``).
+PARTITION = "scope"
+#: The rules that follow a figure's link to another figure, whatever the other's scope.
+LINKED = (
+    "breakdown-sum", "parts-exceed-whole", "subset-exceeds-whole", "share-mismatch",
+)  # fmt: skip
+#: The figure columns that link a figure to another.
+LINKS = ("parent_id", "subset_of")
+
+
+def finding_frame(
+    raw: pl.DataFrame, *, pairwise: int = PAIRWISE, linked: bool = True, scoped: bool = True
+) -> pl.DataFrame:
     """Every finding as rows of (finding_id, rule, ids), ids in message order, no repeats.
 
     ``pairwise`` is the largest conflict set reported one witness at a time (``PAIRWISE``).
+    ``linked=False`` leaves out the ``LINKED`` rules, ``scoped=False`` the others.
     """
     f = prepare(raw)
     s = slim_frame(f)
-    frames = [
-        *breakdowns(f),
-        *subsets(s, pairwise),
-        plausible(f),
-        disagreement(s, pairwise),
-        cumulative(s, pairwise),
-        combined(s, pairwise),
-    ]
+    frames = [*breakdowns(f), *subsets(s, pairwise)] if linked else []
+    if scoped:
+        frames += [
+            plausible(f),
+            disagreement(s, pairwise),
+            cumulative(s, pairwise),
+            combined(s, pairwise),
+        ]
     frames = [x.select("rule", "ids", "finding_id") for x in frames]
     return pl.concat(frames).unique(subset=["finding_id"], keep="first", maintain_order=True)
+
+
+def linking(raw: pl.DataFrame) -> pl.Expr:
+    """True for the rows of ``raw`` the ``LINKED`` rules read.
+
+    Those are the figures that link to another (``LINKS``) and every figure linked to.
+    """
+    targets = pl.concat([raw[c] for c in LINKS]).drop_nulls().unique()
+    links = pl.any_horizontal(pl.col(c).fill_null("") != "" for c in LINKS)
+    return links | pl.col("figure_id").is_in(targets.implode())
 
 
 def frame_of(figures: Iterable[Figure]) -> pl.DataFrame:

@@ -1,0 +1,38 @@
+"""SQL collapses whitespace as Python does: ``Dialect.fold`` against ``model.text.collapse``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zhusan.model.sql import DUCKDB, WHITESPACE_RUN
+from zhusan.model.text import WHITESPACE, collapse
+
+duckdb = pytest.importorskip("duckdb")
+TEXT = st.text(alphabet=st.sampled_from([*WHITESPACE, "a", "b", "é", "\u200b", "_"]), max_size=30)
+
+
+@pytest.fixture(scope="module")
+def con() -> Iterator[Any]:
+    """One DuckDB connection for the module."""
+    c = duckdb.connect()
+    yield c
+    c.close()
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT)
+def test_sql_fold_equals_collapse(con: Any, text: str) -> None:
+    """Every whitespace character Python splits at is folded alike, runs and ends included."""
+    assert con.execute(f"SELECT {DUCKDB.fold('?')}", [text]).fetchone()[0] == collapse(text)
+
+
+def test_the_whitespace_run_names_every_whitespace_character(con: Any) -> None:
+    """Each of WHITESPACE matches the run pattern; a zero-width space and a letter do not."""
+    for c in [*WHITESPACE, "\u200b", "a"]:
+        hit = con.execute("SELECT regexp_matches(?, ?)", [c, WHITESPACE_RUN]).fetchone()[0]
+        assert hit == (c in WHITESPACE), repr(c)
