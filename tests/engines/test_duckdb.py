@@ -587,3 +587,28 @@ def test_quotes_are_folded_alike_in_sql_and_in_python(pkg: Path, blank_line: boo
     found = reports(pkg)
     assert_same(found)
     assert found["duckdb"]["errors_by_code"].get("quote-not-found") == 1
+
+
+def _explanations_gone_wrong(pkg: Path) -> None:
+    """Three rows dropped (unexplained), two misspelled (mismatch), two made up (stale)."""
+    path = pkg / "dataset" / "discrepancies.csv"
+    rows = read_rows(path)
+    kept = rows[3:]
+    kept[0]["figure_ids"] = ";".join(reversed(kept[0]["figure_ids"].split(";"))) + ";rferl-10"
+    kept[1]["rule"] = "cumulative-decrease"
+    for n, row in enumerate(kept[2:4]):
+        row["finding_id"] = f"disagreement:made-up-{n}"
+    write_rows(path, kept)
+    refresh_hashes(pkg)
+
+
+@pytest.mark.parametrize("cap", [None, 0, 1, 2])
+def test_the_engines_agree_on_findings_explained_wrongly(pkg: Path, cap: int | None) -> None:
+    """Unexplained findings, misspelled and stale rows: the same problems kept and counted."""
+    _explanations_gone_wrong(pkg)
+    found = reports(pkg, max_per_code=cap)
+    assert_same(found)
+    by_code = found["duckdb"]["errors_by_code"]
+    assert by_code["unexplained-finding"] >= 3
+    assert by_code["discrepancy-mismatch"] == 2
+    assert by_code["stale-discrepancy"] == 2

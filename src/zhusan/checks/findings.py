@@ -53,18 +53,33 @@ def part_count(rows: int) -> int:
     return max(1, -(-rows // PART_ROWS))
 
 
+def findings_in(linked: pl.DataFrame, parts: Iterable[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    """The findings of ``linked`` (``LINKED`` rules), then of each part (the other rules).
+
+    Frames of (finding_id, rule, ids); a finding may come twice when figure ids repeat.
+    """
+    yield _shaped(finding_frame(linked.select(FIGURE_COLUMNS), scoped=False))
+    for part in parts:
+        yield _shaped(finding_frame(part.select(FIGURE_COLUMNS), linked=False))
+        yield _shaped(coverage_finding_frame(part.select(COVERAGE_COLUMNS)))
+
+
+def _shaped(found: pl.DataFrame) -> pl.DataFrame:
+    return found.select(_EMPTY.columns)
+
+
 def found_in(linked: pl.DataFrame, parts: Iterable[pl.DataFrame]) -> pl.DataFrame:
     """Every finding, as rows of (finding_id, rule, ids) sorted by id.
 
     ``linked``: the rows ``linking`` selects; ``parts``: the rows cut by ``PARTITION``, every
-    row in one part and the rows of one value of it in the same part.
+    row in one part and the rows of one value of it in the same part. Of two findings with
+    one id (figure ids that repeat), the one whose ids, joined by ``;``, sort first is kept.
     """
-    frames = [finding_frame(linked.select(FIGURE_COLUMNS), scoped=False)]
-    for part in parts:
-        frames.append(finding_frame(part.select(FIGURE_COLUMNS), linked=False))
-        frames.append(coverage_finding_frame(part.select(COVERAGE_COLUMNS)))
-    found = pl.concat([_EMPTY, *(f.select(_EMPTY.columns) for f in frames)])
-    return found.unique(subset=["finding_id"]).sort("finding_id")
+    found = pl.concat([_EMPTY, *findings_in(linked, parts)])
+    order = pl.col("ids").list.join(";")
+    return found.sort(pl.col("finding_id"), order).unique(
+        "finding_id", keep="first", maintain_order=True
+    )
 
 
 def check_findings(pkg: Package) -> Iterator[Problem]:
@@ -88,36 +103,50 @@ def check_findings(pkg: Package) -> Iterator[Problem]:
 def explain(found: pl.DataFrame, disc: pl.DataFrame, rows_of: RowsOf) -> Iterator[Problem]:
     """The problems of the findings ``found`` against the discrepancies rows ``disc``.
 
-    A finding id is its rule and its sorted figure ids, so a row whose finding occurs matches
-    it exactly when ``rule:sorted(figure_ids)`` spells the same id. A row is stale when its
-    finding does not occur and every figure it lists is valid. ``rows_of`` gives the figure
-    rows of some ids: those a stale row lists, those an unexplained finding names.
+    A row is stale when its finding does not occur and every figure it lists is valid
+    (``rows_of`` tells which are); a row whose finding occurs must spell its id
+    (``mismatches``); a finding no row names is unexplained (``described``).
     """
-    disc = disc.with_columns(
-        spelled=spell_id(pl.col("rule"), pl.col("figure_ids").str.split(";")),
-        occurs=pl.col("finding_id").is_in(found["finding_id"].implode()),
-    )
-    stale = disc.filter(~pl.col("occurs"))
+    occurs = pl.col("finding_id").is_in(found["finding_id"].implode())
+    stale = disc.filter(~occurs)
     if stale.height:
         listed = pl.col("figure_ids").str.split(";")
         named = stale.select(listed.explode().unique())["figure_ids"].to_list()
         valid = rows_of(named)["figure_id"]
         stale = stale.filter(listed.list.eval(pl.element().is_in(valid.implode())).list.all())
     for fid, row in stale.select("finding_id", "_row").sort("_row").iter_rows():
-        yield Problem(
-            "stale-discrepancy",
-            f"finding {fid} no longer occurs",
-            "discrepancies",
-            row,
-            "finding_id",
-            fid,
-        )
-    mismatch = disc.filter(pl.col("occurs") & (pl.col("spelled") != pl.col("finding_id")))
-    mismatch = mismatch.join(
-        found.select("finding_id", f_rule="rule", f_ids=pl.col("ids").list.sort()),
-        on="finding_id",
+        yield stale_problem(fid, row)
+    matched = disc.filter(occurs).join(
+        found.select("finding_id", f_rule="rule", f_ids="ids"), on="finding_id"
     )
-    for rule, ids, row in mismatch.select("f_rule", "f_ids", "_row").sort("_row").iter_rows():
+    yield from mismatches(matched.sort("_row"))
+    unexplained = found.filter(~pl.col("finding_id").is_in(disc["finding_id"].implode()))
+    coverage = pl.col("rule").is_in(COVERAGE_RULES)
+    yield from described(unexplained.sort(coverage, "finding_id"), rows_of)
+
+
+def stale_problem(finding_id: str, row: int) -> Problem:
+    """A discrepancies row whose finding no longer occurs."""
+    return Problem(
+        "stale-discrepancy",
+        f"finding {finding_id} no longer occurs",
+        "discrepancies",
+        row,
+        "finding_id",
+        finding_id,
+    )
+
+
+def mismatches(matched: pl.DataFrame) -> Iterator[Problem]:
+    """The discrepancies rows of occurring findings that do not spell their finding's id.
+
+    ``matched``: the rows (``finding_id``, ``rule``, ``figure_ids``, ``_row``) with their
+    finding's rule and ids (``f_rule``, ``f_ids``). A finding id is its rule and its sorted
+    figure ids, so a row matches exactly when ``rule:sorted(figure_ids)`` spells the same id.
+    """
+    spelled = spell_id(pl.col("rule"), pl.col("figure_ids").str.split(";"))
+    wrong = matched.filter(spelled != pl.col("finding_id"))
+    for rule, ids, row in wrong.select("f_rule", pl.col("f_ids").list.sort(), "_row").iter_rows():
         yield Problem(
             "discrepancy-mismatch",
             f"rule and figure_ids must be {rule} and {';'.join(ids)}",
@@ -125,17 +154,26 @@ def explain(found: pl.DataFrame, disc: pl.DataFrame, rows_of: RowsOf) -> Iterato
             row,
             "figure_ids",
         )
-    unexplained = found.filter(~pl.col("finding_id").is_in(disc["finding_id"].implode()))
-    if unexplained.height:
-        # Described from the findings already found, not found again among their figures.
-        rows = rows_of(sorted({i for ids in unexplained["ids"].to_list() for i in ids}))
-        coverage = pl.col("rule").is_in(COVERAGE_RULES)
-        for f in [
-            *findings_of(rows.select(FIGURE_COLUMNS), unexplained.filter(~coverage)),
-            *coverage_findings_of(rows.select(COVERAGE_COLUMNS), unexplained.filter(coverage)),
-        ]:
-            yield Problem(
-                "unexplained-finding",
-                f"[{f.finding_id}] {f.message}; no discrepancies row explains it",
-                "figures",
-            )
+
+
+def described(unexplained: pl.DataFrame, rows_of: RowsOf) -> Iterator[Problem]:
+    """An ``unexplained-finding`` for each finding, in order, from the findings already found.
+
+    The findings are described from the rows of the figures they name, not found again.
+    """
+    if unexplained.height == 0:
+        return
+    rows = rows_of(sorted({i for ids in unexplained["ids"].to_list() for i in ids}))
+    coverage = pl.col("rule").is_in(COVERAGE_RULES)
+    together = [
+        *findings_of(rows.select(FIGURE_COLUMNS), unexplained.filter(~coverage)),
+        *coverage_findings_of(rows.select(COVERAGE_COLUMNS), unexplained.filter(coverage)),
+    ]
+    by_id = {f.finding_id: f for f in together}
+    for fid in unexplained["finding_id"].to_list():
+        f = by_id[fid]
+        yield Problem(
+            "unexplained-finding",
+            f"[{f.finding_id}] {f.message}; no discrepancies row explains it",
+            "figures",
+        )

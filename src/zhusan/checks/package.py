@@ -27,7 +27,7 @@ from zhusan.engines.read import read_tables
 from zhusan.files.descriptor import UnusableInput, read_descriptor
 from zhusan.files.paths import resource_map, safe_resource_path
 from zhusan.files.remote import MAX_REMOTE_BYTES, fetch_all, is_remote
-from zhusan.files.seeds import source_texts
+from zhusan.files.seeds import each_source_text, source_texts
 from zhusan.model.dataset import Dataset
 from zhusan.model.estimates import ESTIMATES
 from zhusan.model.report import MAX_PER_CODE, Problem, Problems, Report
@@ -111,11 +111,11 @@ def read_package(
             def check_table(store: SqlTables, name: str, found: Problems) -> None:
                 stores[:] = [store]
                 if name == "sources":
-                    seeds, seed_problems = source_texts(root, source_frame(store))
-                    store.load_texts(seeds)
+                    seed_problems: list[Problem] = []
+                    store.load_texts(each_source_text(root, source_frame(store), seed_problems))
                     found += seed_problems
                 elif texts and not store.texts:  # the sources were read by the fast engine
-                    store.load_texts(texts)
+                    store.load_texts(texts.items())
                 quote_sql(store, name, found)
 
             def sql_block(name: str, frame: pl.DataFrame) -> list[Problem]:

@@ -30,7 +30,7 @@ from zhusan.checks.derived import Derived, check_derived
 from zhusan.checks.intervals import interval_problems
 from zhusan.checks.quotes import QUOTED
 from zhusan.checks.sql_findings import sql_findings
-from zhusan.engines.duck import SqlTables
+from zhusan.engines.duck import SqlTables, capped
 from zhusan.engines.frame import Package, TableRows
 from zhusan.files.paths import resource_map
 from zhusan.model.estimates import ESTIMATES
@@ -39,31 +39,6 @@ from zhusan.model.report import MAX_PER_CODE, Problem, Problems
 from zhusan.model.sql import Dialect
 from zhusan.model.tables import TABLES
 from zhusan.model.text import name_key
-
-
-def capped(
-    store: SqlTables,
-    problems: Problems,
-    table: str,
-    code: str,
-    sql: str,
-    make: Callable[..., Problem],
-) -> None:
-    """The problems of one query (ordered as they are to be kept), fetched up to the cap.
-
-    ``make`` builds a problem from a row. Past what ``problems`` still keeps of ``code`` in
-    ``table``, rows are counted in SQL, not fetched.
-    """
-    room = problems.room(table, code)
-    if room is not None and room >= 1 << 62:
-        room = None  # no engine counts that far: no limit
-    rows = store.all(sql if room is None else f"{sql} LIMIT {room + 1}")
-    if room is not None and len(rows) > room:
-        total = int(store.scalar(f"SELECT count(*) FROM ({sql}) AS q"))
-        rows = rows[:room]
-        problems.not_kept(code, total - room)
-    for row in rows:
-        problems.append(make(*row))
 
 
 def quote_sql(store: SqlTables, name: str, problems: Problems) -> None:

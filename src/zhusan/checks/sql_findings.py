@@ -3,8 +3,9 @@
 The valid figure rows (only the columns the rules read) are copied into a table with their
 part: a hash of their scope (``Dialect.bucket``), so a scope's figures share a part. Each part
 is fetched as a polars frame and checked by the same rules as the other engines
-(``findings.found_in``), then let go: the frames held at a time are one part and the figures
-that link to another (with those they link to), not the table.
+(``findings.findings_in``), then let go: the frames held at a time are one part and the
+figures that link to another (with those they link to), not the table. The findings go to a
+table of their own, compared with the discrepancies in SQL; only the problems come back.
 """
 
 from __future__ import annotations
@@ -12,12 +13,25 @@ from __future__ import annotations
 import polars as pl
 
 from zhusan.checks.consistency import LINKS, PARTITION
-from zhusan.checks.findings import COLUMNS, DISCREPANCY_COLUMNS, explain, found_in, part_count
-from zhusan.engines.duck import SqlTables
+from zhusan.checks.coverage_rules import RULES as COVERAGE_RULES
+from zhusan.checks.findings import (
+    COLUMNS,
+    described,
+    findings_in,
+    mismatches,
+    part_count,
+    stale_problem,
+)
+from zhusan.engines.duck import SqlTables, capped
 from zhusan.model.report import Problems
 
 #: The table of the figure rows the findings read, with their part.
 ROWS = "zhusan_finding_rows"
+#: The table of the findings: (finding_id, rule, ids joined by ``;``), one row an id.
+FOUND = "zhusan_found"
+#: Unexplained findings described at a time (their figures fetched at once).
+BATCH = 4096
+UNEXPLAINED = "unexplained-finding"
 
 
 def sql_findings(store: SqlTables, problems: Problems) -> None:
@@ -31,14 +45,19 @@ def sql_findings(store: SqlTables, problems: Problems) -> None:
         f"{part} AS zhusan_part FROM figures WHERE _ok"
     )
     try:
-        with store.lent():
-            _explain(store, problems, count)
+        _explain(store, problems, count)
     finally:
         store.execute(f"DROP TABLE IF EXISTS {ROWS}")
+        store.execute(f"DROP TABLE IF EXISTS {FOUND}")
 
 
 def _explain(store: SqlTables, problems: Problems, count: int) -> None:
-    """The findings of the rows of ``ROWS``, part by part, against the discrepancies."""
+    """The findings of the rows of ``ROWS``, part by part, against the discrepancies.
+
+    Each part's findings go to the table ``FOUND`` as they are found; the discrepancies are
+    compared with them in SQL, and only the problems (up to the cap) come back to Python, in
+    frames of ``BATCH`` rows.
+    """
     d = store.dialect
     cols = ", ".join(d.ident(c) for c in COLUMNS)
     fetch = f"SELECT {cols}, _row, _ok FROM {ROWS}"
@@ -46,11 +65,54 @@ def _explain(store: SqlTables, problems: Problems, count: int) -> None:
     links = " OR ".join(f"{d.ident(c)} <> ''" for c in LINKS)
     linked = store.frame(f"{fetch} WHERE {links} OR figure_id IN ({linked_to}) ORDER BY _row")
     parts = (store.frame(f"{fetch} WHERE zhusan_part = {n} ORDER BY _row") for n in range(count))
-    found = found_in(linked, parts)
-    disc = store.frame(
-        f"SELECT {', '.join(DISCREPANCY_COLUMNS)}, _row, _ok FROM discrepancies "
-        "WHERE _ok ORDER BY _row"
+    store.execute(
+        f"CREATE OR REPLACE TABLE {FOUND}_all (finding_id VARCHAR, rule VARCHAR, ids VARCHAR)"
     )
+    with store.lent():  # the rules' work is Python's; DuckDB only hands out the parts
+        for frame in findings_in(linked, parts):
+            store.append(f"{FOUND}_all", frame.with_columns(pl.col("ids").list.join(";")))
+    del linked
+    # Of two findings with one id (figure ids that repeat), the ids that sort first: found_in.
+    store.execute(
+        f"CREATE OR REPLACE TABLE {FOUND} AS SELECT finding_id, MIN(rule) AS rule, "
+        f"MIN(ids) AS ids FROM {FOUND}_all GROUP BY finding_id"
+    )
+    store.execute(f"DROP TABLE {FOUND}_all")
+    disc = "discrepancies"
+    occurs = f"EXISTS (SELECT 1 FROM {FOUND} AS f WHERE f.finding_id = d.finding_id)"
+    listed = d.items.format("g.figure_ids", "a")
+    capped(
+        store,
+        problems,
+        disc,
+        "stale-discrepancy",
+        f"WITH gone AS (SELECT d.finding_id, d.figure_ids, d._row FROM {disc} AS d "
+        f"WHERE d._ok AND NOT {occurs}), "
+        f"unknown AS (SELECT DISTINCT g._row FROM gone AS g, {listed} WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {ROWS} AS r WHERE r.figure_id = a.item)) "
+        "SELECT g.finding_id, g._row FROM gone AS g "
+        "WHERE NOT EXISTS (SELECT 1 FROM unknown AS u WHERE u._row = g._row) ORDER BY g._row",
+        stale_problem,
+    )
+    matched = (
+        f"SELECT d.finding_id, d.rule, d.figure_ids, d._row, f.rule AS f_rule, f.ids AS f_ids "
+        f"FROM {disc} AS d JOIN {FOUND} AS f ON f.finding_id = d.finding_id WHERE d._ok "
+        "ORDER BY d._row"
+    )
+    for frame in store.frames(matched):
+        problems.extend(mismatches(frame.with_columns(pl.col("f_ids").str.split(";"))))
+    coverage = ", ".join(d.text(r) for r in COVERAGE_RULES)
+    unexplained = (
+        f"SELECT f.finding_id, f.rule, f.ids FROM {FOUND} AS f WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {disc} AS d WHERE d._ok AND d.finding_id = f.finding_id) "
+        f"ORDER BY CASE WHEN f.rule IN ({coverage}) THEN 1 ELSE 0 END, f.finding_id"
+    )
+    room = problems.room("figures", UNEXPLAINED)
+    if room is not None and room < 1 << 62:
+        total = int(store.scalar(f"SELECT count(*) FROM ({unexplained}) AS q"))
+        if total > room:
+            problems.not_kept(UNEXPLAINED, total - room)
+            unexplained = f"{unexplained} LIMIT {room}"
 
     def rows_of(ids: list[str]) -> pl.DataFrame:
         store.load_rows("zhusan_ids", {"figure_id": ids})
@@ -58,4 +120,5 @@ def _explain(store: SqlTables, problems: Problems, count: int) -> None:
             f"{fetch} WHERE figure_id IN (SELECT figure_id FROM zhusan_ids) ORDER BY _row"
         )
 
-    problems.extend(explain(found, disc, rows_of))
+    for frame in store.frames(unexplained, BATCH):
+        problems.extend(described(frame.with_columns(pl.col("ids").str.split(";")), rows_of))

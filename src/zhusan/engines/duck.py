@@ -30,7 +30,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -227,6 +227,20 @@ class SqlTables:
             ) from None
         return frame
 
+    def frames(self, sql: str, size: int = 1 << 16) -> Iterator[pl.DataFrame]:
+        """A query's rows as polars frames of at most ``size`` rows, on a cursor of its own."""
+        cur = self.con.cursor()
+        try:
+            for batch in cur.sql(sql).to_arrow_reader(size):
+                yield pl.DataFrame(pl.from_arrow(batch))
+        except self.out_of_memory as exc:
+            raise UnusableInput(
+                f"the duckdb engine ran out of its memory limit ({self.limit}): raise "
+                f"--memory-limit ({str(exc).splitlines()[0]})"
+            ) from None
+        finally:
+            cur.close()
+
     def batches(self, sql: str, size: int = BATCH) -> Iterator[list[dict[str, Any]]]:
         """A query's rows as dicts, ``size`` at a time, on a cursor of its own."""
         cur = self.con.cursor()
@@ -253,6 +267,14 @@ class SqlTables:
         )
         self.rows[name] = frame.height
 
+    def append(self, table: str, frame: pl.DataFrame) -> None:
+        """The rows of a polars frame added to the table ``table`` (columns in its order)."""
+        self.con.register("zhusan_rows", frame.to_arrow())
+        try:
+            self.execute(f"INSERT INTO {self.dialect.ident(table)} SELECT * FROM zhusan_rows")
+        finally:
+            self.con.unregister("zhusan_rows")
+
     def load_rows(self, table: str, data: dict[str, list[Any]]) -> None:
         """Columns of text as the table ``table`` (replaced when it exists)."""
         frame = pl.DataFrame(data, schema=dict.fromkeys(data, pl.String))
@@ -264,28 +286,35 @@ class SqlTables:
         finally:
             self.con.unregister("zhusan_rows")
 
-    def load_texts(self, texts: dict[str, str]) -> None:
-        """The archived documents' texts as the table ``zhusan_texts`` (source_id, text).
+    def load_texts(self, texts: Iterable[tuple[str, str]]) -> None:
+        """The archived documents' texts, (source_id, text) pairs, as the table ``zhusan_texts``.
 
-        Inserted ``TEXT_BATCH`` characters at a time, so no second copy of every text is made
-        on the way; loaded once, for every table's quotes. ``texts`` counts them.
+        Inserted ``TEXT_BATCH`` characters at a time as they come, so the texts are never all
+        in Python at once; loaded once, for every table's quotes. ``texts`` counts them.
         """
-        self.texts = len(texts)
         self.execute("CREATE OR REPLACE TABLE zhusan_texts (source_id VARCHAR, text VARCHAR)")
+        self.texts = 0
         batch: dict[str, list[str]] = {"source_id": [], "text": []}
         size = 0
-        for n, (sid, text) in enumerate(texts.items(), 1):
+
+        def flush() -> None:
+            frame = pl.DataFrame(batch, schema=dict.fromkeys(batch, pl.String))
+            self.con.register("zhusan_rows", frame.to_arrow())
+            try:
+                self.execute("INSERT INTO zhusan_texts SELECT * FROM zhusan_rows")
+            finally:
+                self.con.unregister("zhusan_rows")
+
+        for sid, text in texts:
             batch["source_id"].append(sid)
             batch["text"].append(text)
             size += len(text)
-            if size >= TEXT_BATCH or n == len(texts):
-                frame = pl.DataFrame(batch, schema=dict.fromkeys(batch, pl.String))
-                self.con.register("zhusan_rows", frame.to_arrow())
-                try:
-                    self.execute("INSERT INTO zhusan_texts SELECT * FROM zhusan_rows")
-                finally:
-                    self.con.unregister("zhusan_rows")
+            self.texts += 1
+            if size >= TEXT_BATCH:
+                flush()
                 batch, size = {"source_id": [], "text": []}, 0
+        if batch["text"]:
+            flush()
 
     def text_dict(self) -> dict[str, str]:
         """The texts ``load_texts`` loaded, by source id (for a table the fast engine reads)."""
@@ -501,3 +530,28 @@ def _read_with_duckdb(
     found += hashed
     found += header_problems
     return True
+
+
+def capped(
+    store: SqlTables,
+    problems: Problems,
+    table: str,
+    code: str,
+    sql: str,
+    make: Callable[..., Problem],
+) -> None:
+    """The problems of one query (ordered as they are to be kept), fetched up to the cap.
+
+    ``make`` builds a problem from a row. Past what ``problems`` still keeps of ``code`` in
+    ``table``, rows are counted in SQL, not fetched.
+    """
+    room = problems.room(table, code)
+    if room is not None and room >= 1 << 62:
+        room = None  # no engine counts that far: no limit
+    rows = store.all(sql if room is None else f"{sql} LIMIT {room + 1}")
+    if room is not None and len(rows) > room:
+        total = int(store.scalar(f"SELECT count(*) FROM ({sql}) AS q"))
+        rows = rows[:room]
+        problems.not_kept(code, total - room)
+    for row in rows:
+        problems.append(make(*row))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,16 +47,26 @@ def read_seed(folder: Folder, relative: str) -> bytes | tuple[str, str]:
 
 def source_texts(root: Path, sources: pl.DataFrame) -> tuple[dict[str, str], list[Problem]]:
     """Collapsed text of every archived source whose sha256 matches; problems for the rest."""
-    texts: dict[str, str] = {}
-    problems = []
+    problems: list[Problem] = []
+    texts = dict(each_source_text(root, sources, problems))
+    return texts, problems
+
+
+def each_source_text(
+    root: Path, sources: pl.DataFrame, problems: list[Problem]
+) -> Iterator[tuple[str, str]]:
+    """(source_id, collapsed text) of each archived source whose sha256 matches, one at a time.
+
+    A problem for each of the others is appended to ``problems``; only one text is held here
+    at a time.
+    """
     with Folder(root, is_bundled(root)) as folder:
         for row in sources.filter(pl.col("_ok")).iter_rows(named=True):
             text = _seed_text(folder, row)
             if isinstance(text, Problem):
                 problems.append(text)
             else:
-                texts[row["source_id"]] = text
-    return texts, problems
+                yield row["source_id"], text
 
 
 def _seed_text(folder: Folder, row: dict[str, Any]) -> str | Problem:
