@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from zhusan.checks.consistency import LINKS, PARTITION
+from zhusan.checks.consistency import LINKS, LISTED, PARTITION
 from zhusan.checks.coverage_rules import RULES as COVERAGE_RULES
 from zhusan.checks.findings import (
     COLUMNS,
@@ -94,10 +94,16 @@ def _explain(store: SqlTables, problems: Problems, count: int) -> None:
         "WHERE NOT EXISTS (SELECT 1 FROM unknown AS u WHERE u._row = g._row) ORDER BY g._row",
         stale_problem,
     )
+    # A row that spells its finding's id in SQL matches (the id is its rule and its sorted
+    # ids, hashed past LISTED): only the others go to Python, which spells them exactly.
+    spelled = f"d.rule || ':' || {d.sorted_items.format('d.figure_ids', d.text('+'))}"
+    plain = (
+        f"{d.item_count.format('d.figure_ids')} <= {LISTED} AND POSITION('+' IN d.figure_ids) = 0"
+    )
     matched = (
         f"SELECT d.finding_id, d.rule, d.figure_ids, d._row, f.rule AS f_rule, f.ids AS f_ids "
         f"FROM {disc} AS d JOIN {FOUND} AS f ON f.finding_id = d.finding_id WHERE d._ok "
-        "ORDER BY d._row"
+        f"AND NOT ({plain} AND {spelled} = d.finding_id) ORDER BY d._row"
     )
     for frame in store.frames(matched):
         problems.extend(mismatches(frame.with_columns(pl.col("f_ids").str.split(";"))))

@@ -42,6 +42,11 @@ class Dialect:
     items: str = "UNNEST(string_split({0}, ';')) WITH ORDINALITY AS {1}(item, pos)"
     #: The record number of a row of the table ``{0}`` read from CSV (the header being row 1).
     record: str = "{0}.rowid + 2"
+    #: The items of a ;-list ``{0}`` sorted (byte order) and joined by the text ``{1}``
+    #: (Spark: ``array_join(array_sort(split({0}, ';')), {1})``).
+    sorted_items: str = "array_to_string(list_sort(string_split({0}, ';')), {1})"
+    #: How many items a ;-list ``{0}`` has (Spark: ``size(split({0}, ';'))``).
+    item_count: str = "len(string_split({0}, ';'))"
     #: A whole number from 0 to ``{1}`` - 1 for a text ``{0}``, the same for equal texts
     #: (Spark: ``pmod(hash({0}), {1})``).
     bucket: str = "hash({0}) % {1}"
