@@ -38,6 +38,8 @@ from zhusan.model.report import Problem
 COLUMNS = tuple(sorted({*FIGURE_COLUMNS, *COVERAGE_COLUMNS}))
 #: The discrepancies columns they read.
 DISCREPANCY_COLUMNS = ("finding_id", "rule", "figure_ids")
+#: The code of a finding no discrepancies row explains.
+UNEXPLAINED = "unexplained-finding"
 #: About how many figures a part holds: the rules' memory is that of one part.
 PART_ROWS = 1 << 16
 _EMPTY = pl.DataFrame(
@@ -173,7 +175,7 @@ def described(unexplained: pl.DataFrame, rows_of: RowsOf) -> Iterator[Problem]:
     for fid in unexplained["finding_id"].to_list():
         f = by_id[fid]
         yield Problem(
-            "unexplained-finding",
+            UNEXPLAINED,
             f"[{f.finding_id}] {f.message}; no discrepancies row explains it",
             "figures",
         )

@@ -16,13 +16,14 @@ from zhusan.checks.consistency import LINKS, LISTED, PARTITION
 from zhusan.checks.coverage_rules import RULES as COVERAGE_RULES
 from zhusan.checks.findings import (
     COLUMNS,
+    UNEXPLAINED,
     described,
     findings_in,
     mismatches,
     part_count,
     stale_problem,
 )
-from zhusan.engines.duck import SqlTables, capped
+from zhusan.engines.duck import SqlTables, capped, kept_rows
 from zhusan.model.report import Problems
 
 #: The table of the figure rows the findings read, with their part.
@@ -31,7 +32,6 @@ ROWS = "zhusan_finding_rows"
 FOUND = "zhusan_found"
 #: Unexplained findings described at a time (their figures fetched at once).
 BATCH = 4096
-UNEXPLAINED = "unexplained-finding"
 
 
 def sql_findings(store: SqlTables, problems: Problems) -> None:
@@ -113,12 +113,7 @@ def _explain(store: SqlTables, problems: Problems, count: int) -> None:
         f"(SELECT 1 FROM {disc} AS d WHERE d._ok AND d.finding_id = f.finding_id) "
         f"ORDER BY CASE WHEN f.rule IN ({coverage}) THEN 1 ELSE 0 END, f.finding_id"
     )
-    room = problems.room("figures", UNEXPLAINED)
-    if room is not None and room < 1 << 62:
-        total = int(store.scalar(f"SELECT count(*) FROM ({unexplained}) AS q"))
-        if total > room:
-            problems.not_kept(UNEXPLAINED, total - room)
-            unexplained = f"{unexplained} LIMIT {room}"
+    rows = kept_rows(store, problems, "figures", UNEXPLAINED, unexplained)
 
     def rows_of(ids: list[str]) -> pl.DataFrame:
         store.load_rows("zhusan_ids", {"figure_id": ids})
@@ -126,5 +121,7 @@ def _explain(store: SqlTables, problems: Problems, count: int) -> None:
             f"{fetch} WHERE figure_id IN (SELECT figure_id FROM zhusan_ids) ORDER BY _row"
         )
 
-    for frame in store.frames(unexplained, BATCH):
+    schema = {"finding_id": pl.String, "rule": pl.String, "ids": pl.String}
+    for start in range(0, len(rows), BATCH):
+        frame = pl.DataFrame(rows[start : start + BATCH], schema=schema, orient="row")
         problems.extend(described(frame.with_columns(pl.col("ids").str.split(";")), rows_of))

@@ -197,15 +197,19 @@ class SqlTables:
         finally:
             self.execute(f"SET memory_limit = {self.dialect.text(self.limit)}")
 
+    def unusable(self, exc: Exception) -> UnusableInput:
+        """Running out of the memory limit, as one line naming the limit."""
+        return UnusableInput(
+            f"the duckdb engine ran out of its memory limit ({self.limit}): raise "
+            f"--memory-limit ({str(exc).splitlines()[0]})"
+        )
+
     def execute(self, sql: str, params: list[Any] | None = None) -> Any:
         """Run one statement; running out of the memory limit is ``UnusableInput``."""
         try:
             return self.con.execute(sql, params or [])
         except self.out_of_memory as exc:
-            raise UnusableInput(
-                f"the duckdb engine ran out of its memory limit ({self.limit}): raise "
-                f"--memory-limit ({str(exc).splitlines()[0]})"
-            ) from None
+            raise self.unusable(exc) from None
 
     def all(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         """Every row of a query's result."""
@@ -221,10 +225,7 @@ class SqlTables:
         try:
             frame: pl.DataFrame = self.con.sql(sql).pl()
         except self.out_of_memory as exc:
-            raise UnusableInput(
-                f"the duckdb engine ran out of its memory limit ({self.limit}): raise "
-                f"--memory-limit ({str(exc).splitlines()[0]})"
-            ) from None
+            raise self.unusable(exc) from None
         return frame
 
     def frames(self, sql: str, size: int = 1 << 16) -> Iterator[pl.DataFrame]:
@@ -234,10 +235,7 @@ class SqlTables:
             for batch in cur.sql(sql).to_arrow_reader(size):
                 yield pl.DataFrame(pl.from_arrow(batch))
         except self.out_of_memory as exc:
-            raise UnusableInput(
-                f"the duckdb engine ran out of its memory limit ({self.limit}): raise "
-                f"--memory-limit ({str(exc).splitlines()[0]})"
-            ) from None
+            raise self.unusable(exc) from None
         finally:
             cur.close()
 
@@ -298,12 +296,7 @@ class SqlTables:
         size = 0
 
         def flush() -> None:
-            frame = pl.DataFrame(batch, schema=dict.fromkeys(batch, pl.String))
-            self.con.register("zhusan_rows", frame.to_arrow())
-            try:
-                self.execute("INSERT INTO zhusan_texts SELECT * FROM zhusan_rows")
-            finally:
-                self.con.unregister("zhusan_rows")
+            self.append("zhusan_texts", pl.DataFrame(batch, schema=dict.fromkeys(batch, pl.String)))
 
         for sid, text in texts:
             batch["source_id"].append(sid)
@@ -532,18 +525,13 @@ def _read_with_duckdb(
     return True
 
 
-def capped(
-    store: SqlTables,
-    problems: Problems,
-    table: str,
-    code: str,
-    sql: str,
-    make: Callable[..., Problem],
-) -> None:
-    """The problems of one query (ordered as they are to be kept), fetched up to the cap.
+def kept_rows(
+    store: SqlTables, problems: Problems, table: str, code: str, sql: str
+) -> list[tuple[Any, ...]]:
+    """The rows of one query (ordered as they are to be kept), fetched up to the cap.
 
-    ``make`` builds a problem from a row. Past what ``problems`` still keeps of ``code`` in
-    ``table``, rows are counted in SQL, not fetched.
+    Past what ``problems`` still keeps of ``code`` in ``table``, rows are counted in SQL, not
+    fetched, and the count goes to ``problems.not_kept``.
     """
     room = problems.room(table, code)
     if room is not None and room >= 1 << 62:
@@ -553,5 +541,17 @@ def capped(
         total = int(store.scalar(f"SELECT count(*) FROM ({sql}) AS q"))
         rows = rows[:room]
         problems.not_kept(code, total - room)
-    for row in rows:
+    return rows
+
+
+def capped(
+    store: SqlTables,
+    problems: Problems,
+    table: str,
+    code: str,
+    sql: str,
+    make: Callable[..., Problem],
+) -> None:
+    """The problems of one query's kept rows (``kept_rows``); ``make`` builds one from a row."""
+    for row in kept_rows(store, problems, table, code, sql):
         problems.append(make(*row))
