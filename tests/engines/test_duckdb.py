@@ -566,6 +566,30 @@ def test_the_engines_agree_when_the_figures_are_cut_into_many_parts(
     assert cut["duckdb"]["errors_by_code"]["stale-discrepancy"] >= 1
 
 
+def test_a_finding_found_in_two_parts_is_one_finding(
+    pkg: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Figures copied under their own ids into another scope: their finding is reported once."""
+    from zhusan.checks import findings
+
+    path = pkg / "dataset" / "discrepancies.csv"
+    disc = read_rows(path)
+    gone = next(r for r in disc if r["rule"] == "disagreement")
+    write_rows(path, [r for r in disc if r is not gone])  # the finding, now unexplained
+    ids = gone["figure_ids"].split(";")
+    path = pkg / "dataset" / "figures.csv"
+    rows = read_rows(path)
+    write_rows(path, rows + [r | {"scope": "elsewhere"} for r in rows if r["figure_id"] in ids])
+    refresh_hashes(pkg)
+    monkeypatch.setattr(findings, "PART_ROWS", 1)
+    found = reports(pkg)
+    assert_same(found)
+    codes = found["duckdb"]["errors_by_code"]
+    assert codes["unexplained-finding"] == 1 and codes["primary-key"] == len(ids), codes
+    unexplained = [e for e in found["duckdb"]["errors"] if e["code"] == "unexplained-finding"]
+    assert gone["finding_id"] in unexplained[0]["message"], unexplained
+
+
 def _spaced_quotes(pkg: Path, blank_line: bool) -> None:
     """Quotes with runs of odd whitespace (found once folded), and one not in its source."""
     path = pkg / "dataset" / "figures.csv"
@@ -612,3 +636,22 @@ def test_the_engines_agree_on_findings_explained_wrongly(pkg: Path, cap: int | N
     assert by_code["unexplained-finding"] >= 3
     assert by_code["discrepancy-mismatch"] == 2
     assert by_code["stale-discrepancy"] == 2
+
+
+def test_the_cycles_check_fetches_only_the_rows_that_have_a_parent(pkg: Path) -> None:
+    """Of the figures, the duckdb engine hands the cycles check those with a parent or a whole."""
+    from zhusan.checks.package import read_package
+    from zhusan.checks.sql import PYTHON_CHECKS, _slim
+
+    read = read_package(pkg / "datapackage.json", engine="duckdb")
+    assert read.store is not None
+    try:
+        check, slim_of = PYTHON_CHECKS[0]
+        assert check.__name__ == "check_cycles"
+        fetched = _slim(read.store, slim_of(read.store.dialect), valid=True).tables["figures"]
+    finally:
+        read.close()
+    rows = read_rows(pkg / "dataset" / "figures.csv")
+    linked = [r["figure_id"] for r in rows if r["parent_id"] or r["subset_of"]]
+    assert 0 < len(linked) < len(rows)
+    assert fetched.frame["figure_id"].to_list() == linked

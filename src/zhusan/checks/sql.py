@@ -262,10 +262,17 @@ for _table, _column in PARENTS:
 #: rows, or of every row where the check itself tells valid from invalid).
 Slim = dict[str, tuple[list[str], str]]
 PythonCheck = tuple[Callable[[Package], Iterator[Problem]], Callable[[Dialect], Slim]]
-#: The checks run in Python, each with what it reads (``_slim``, valid rows only). A derived
-#: value reads the figures it is derived from; the other figures are not fetched.
+#: The checks run in Python, each with what it reads (``_slim``, valid rows only): the cycles
+#: read the rows that have a parent; a derived value reads the figures it is derived from.
+#: The other rows are not fetched.
 PYTHON_CHECKS: tuple[PythonCheck, ...] = (
-    (check_cycles, lambda d: {t: (cols, "TRUE") for t, cols in _PARENTS.items()}),
+    (
+        check_cycles,  # only a row with a parent can lie on a cycle
+        lambda d: {
+            t: (cols, " OR ".join(f"{d.ident(c)} <> ''" for c in cols[1:]))
+            for t, cols in _PARENTS.items()
+        },
+    ),
     (
         check_derivations,
         lambda d: {

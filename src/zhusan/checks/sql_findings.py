@@ -28,6 +28,8 @@ from zhusan.model.report import Problems
 
 #: The table of the figure rows the findings read, with their part.
 ROWS = "zhusan_finding_rows"
+#: The table of the figure rows that link to another, and of those they link to.
+LINKED = "zhusan_linked_rows"
 #: The table of the findings: (finding_id, rule, ids joined by ``;``), one row an id.
 FOUND = "zhusan_found"
 #: Unexplained findings described at a time (their figures fetched at once).
@@ -48,7 +50,9 @@ def sql_findings(store: SqlTables, problems: Problems) -> None:
         _explain(store, problems, count)
     finally:
         store.execute(f"DROP TABLE IF EXISTS {ROWS}")
+        store.execute(f"DROP TABLE IF EXISTS {LINKED}")
         store.execute(f"DROP TABLE IF EXISTS {FOUND}")
+        store.execute(f"DROP TABLE IF EXISTS {FOUND}_all")
 
 
 def _explain(store: SqlTables, problems: Problems, count: int) -> None:
@@ -63,20 +67,31 @@ def _explain(store: SqlTables, problems: Problems, count: int) -> None:
     fetch = f"SELECT {cols}, _row, _ok FROM {ROWS}"
     linked_to = " UNION ".join(f"SELECT {d.ident(c)} FROM {ROWS}" for c in LINKS)
     links = " OR ".join(f"{d.ident(c)} <> ''" for c in LINKS)
-    linked = store.frame(f"{fetch} WHERE {links} OR figure_id IN ({linked_to}) ORDER BY _row")
+    store.execute(
+        f"CREATE OR REPLACE TABLE {LINKED} AS {fetch} WHERE {links} OR figure_id IN "
+        f"({linked_to}) ORDER BY _row"
+    )
     parts = (store.frame(f"{fetch} WHERE zhusan_part = {n} ORDER BY _row") for n in range(count))
     store.execute(
         f"CREATE OR REPLACE TABLE {FOUND}_all (finding_id VARCHAR, rule VARCHAR, ids VARCHAR)"
     )
-    with store.lent():  # the rules' work is Python's; DuckDB only hands out the parts
+    with store.lent():  # the rules' work is Python's; DuckDB only hands out the rows
+        linked = store.frame(f"SELECT * FROM {LINKED}")  # in order, sorted with the full limit
+        store.execute(f"DROP TABLE {LINKED}")
         for frame in findings_in(linked, parts):
             store.append(f"{FOUND}_all", frame.with_columns(pl.col("ids").list.join(";")))
     del linked
     # Of two findings with one id (figure ids that repeat), the ids that sort first: found_in.
+    # Grouped a part of the ids at a time (by their hash), so the groups held are a part's.
     store.execute(
-        f"CREATE OR REPLACE TABLE {FOUND} AS SELECT finding_id, MIN(rule) AS rule, "
-        f"MIN(ids) AS ids FROM {FOUND}_all GROUP BY finding_id"
+        f"CREATE OR REPLACE TABLE {FOUND} (finding_id VARCHAR, rule VARCHAR, ids VARCHAR)"
     )
+    found = part_count(int(store.scalar(f"SELECT count(*) FROM {FOUND}_all")))
+    for n in range(found):
+        store.execute(
+            f"INSERT INTO {FOUND} SELECT finding_id, MIN(rule), MIN(ids) FROM {FOUND}_all "
+            f"WHERE {d.bucket.format('finding_id', found)} = {n} GROUP BY finding_id"
+        )
     store.execute(f"DROP TABLE {FOUND}_all")
     disc = "discrepancies"
     occurs = f"EXISTS (SELECT 1 FROM {FOUND} AS f WHERE f.finding_id = d.finding_id)"

@@ -16,7 +16,10 @@ from zhusan.checks.consistency.slim import IV, below, below_expr, combine, disjo
 
 def breakdowns(f: pl.DataFrame) -> list[pl.DataFrame]:
     """Parts whose sum contradicts their whole: ``breakdown-sum``, ``parts-exceed-whole``."""
-    parts = f.filter(pl.col("parent_id").is_not_null() & pl.col("exhaustive").is_not_null())
+    read = ("parent_id", "axis", "exhaustive", "lo", "hi", "lo_open", "hi_open", "figure_id")
+    parts = f.select(read).filter(
+        pl.col("parent_id").is_not_null() & pl.col("exhaustive").is_not_null()
+    )
     sums = parts.group_by("parent_id", "axis", "exhaustive", maintain_order=True).agg(
         lo=pl.when(pl.col("lo").is_null().any()).then(None).otherwise(pl.col("lo").sum()),
         hi=pl.when(pl.col("hi").is_null().any()).then(None).otherwise(pl.col("hi").sum()),
