@@ -377,6 +377,40 @@ def test_python_borrows_the_database_memory_and_gives_it_back() -> None:
         store.close()
 
 
+def test_the_texts_load_within_half_the_limit_and_the_keys_on_one_thread() -> None:
+    """DuckDB appends the texts with half its limit and joins the keys on one thread; then all."""
+    from zhusan.checks.sql import _keys
+    from zhusan.engines.duck import SqlTables
+    from zhusan.model.report import Problems
+
+    store = SqlTables("400MB")
+    seen: list[tuple[str, tuple[object, ...]]] = []
+    settings = "SELECT current_setting('memory_limit'), current_setting('threads')"
+    append, execute = store.append, store.execute
+
+    def noted_append(table: str, frame: Any) -> None:
+        seen.append(("append", store.con.execute(settings).fetchall()[0]))
+        append(table, frame)
+
+    def noted_execute(sql: str, params: list[Any] | None = None) -> Any:
+        seen.append(("query", store.con.execute(settings).fetchall()[0]))
+        return execute(sql, params)
+
+    try:
+        memory, threads = store.all(settings)[0]
+        store.append = noted_append  # type: ignore[method-assign]
+        store.load_texts([("a", "text " * 1000), ("b", "more text")])
+        store.execute = noted_execute  # type: ignore[method-assign]
+        with pytest.raises(Exception, match="sources"):
+            _keys(store, Problems(None))  # no table was loaded: the first join fails
+        store.execute = execute  # type: ignore[method-assign]
+        assert store.all(settings)[0] == (memory, threads)  # all of it again, after an error too
+    finally:
+        store.close()
+    assert memory == "381.4 MiB" and seen[0] == ("append", ("190.7 MiB", threads)), seen
+    assert seen[-1] == ("query", (memory, 1)), seen
+
+
 def test_a_memory_limit_too_small_is_unusable_input(pkg: Path) -> None:
     """DuckDB running out of its limit is unusable input naming the limit, not a crash."""
     with pytest.raises(zhusan.UnusableInput, match=r"memory limit \(1MB\)"):

@@ -73,7 +73,16 @@ def quote_sql(store: SqlTables, name: str, problems: Problems) -> None:
 
 
 def _keys(store: SqlTables, problems: Problems) -> None:
-    """Primary keys are unique; every foreign key names an existing row (``check_keys``)."""
+    """Primary keys are unique; every foreign key names an existing row (``check_keys``).
+
+    On one thread: the joins over every key hold one hash table at a time (``one_thread``).
+    """
+    with store.one_thread():
+        _key_joins(store, problems)
+
+
+def _key_joins(store: SqlTables, problems: Problems) -> None:
+    """The joins of ``_keys``."""
     d = store.dialect
     for name, table in TABLES.items():
         pk, view = d.ident(table.primary_key), d.ident(name)

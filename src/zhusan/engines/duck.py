@@ -70,6 +70,9 @@ SHARE = 0.25
 BATCH = 4096
 #: Characters of archived documents' text loaded into the database at a time.
 TEXT_BATCH = 1 << 23
+#: The share of its limit DuckDB keeps while it loads those texts: appending long strings, it
+#: goes past its limit (at 5M rows, 582 MB with the whole of 300 MB, 489 MB with half).
+TEXT_SHARE = 0.5
 #: Numbers, integers and dates as the fast engine reads them (``zhusan.engines.fast``).
 NUMBER = (
     r"^(?:0|-?[1-9][0-9]{0,14})$"
@@ -185,17 +188,35 @@ class SqlTables:
         self.out_of_memory: type[Exception] = duckdb.OutOfMemoryException
 
     @contextlib.contextmanager
-    def lent(self) -> Iterator[None]:
+    def holding(self, share: float) -> Iterator[None]:
+        """DuckDB keeps to ``share`` of its limit while the context lasts; all of it after."""
+        self.execute(f"SET memory_limit = '{int(limit_bytes(self.limit) * share)}B'")
+        try:
+            yield
+        finally:
+            self.execute(f"SET memory_limit = {self.dialect.text(self.limit)}")
+
+    def lent(self) -> contextlib.AbstractContextManager[None]:
         """While Python checks what it fetched, DuckDB keeps to ``SHARE`` of its limit.
 
         DuckDB lets go of the pages it caches past that, so the two together stay near the
         limit: the memory is lent to Python, and given back after.
         """
-        self.execute(f"SET memory_limit = '{int(limit_bytes(self.limit) * SHARE)}B'")
+        return self.holding(SHARE)
+
+    @contextlib.contextmanager
+    def one_thread(self) -> Iterator[None]:
+        """DuckDB runs on one thread while the context lasts, as many as before after.
+
+        A join over millions of keys then builds one hash table at a time, not one a thread
+        (the keys at 5M rows: 534 MB with two threads, 481 MB with one).
+        """
+        threads = int(self.scalar("SELECT current_setting('threads')"))
+        self.execute("SET threads = 1")
         try:
             yield
         finally:
-            self.execute(f"SET memory_limit = {self.dialect.text(self.limit)}")
+            self.execute(f"SET threads = {threads}")
 
     def unusable(self, exc: Exception) -> UnusableInput:
         """Running out of the memory limit, as one line naming the limit."""
@@ -298,16 +319,17 @@ class SqlTables:
         def flush() -> None:
             self.append("zhusan_texts", pl.DataFrame(batch, schema=dict.fromkeys(batch, pl.String)))
 
-        for sid, text in texts:
-            batch["source_id"].append(sid)
-            batch["text"].append(text)
-            size += len(text)
-            self.texts += 1
-            if size >= TEXT_BATCH:
+        with self.holding(TEXT_SHARE):
+            for sid, text in texts:
+                batch["source_id"].append(sid)
+                batch["text"].append(text)
+                size += len(text)
+                self.texts += 1
+                if size >= TEXT_BATCH:
+                    flush()
+                    batch, size = {"source_id": [], "text": []}, 0
+            if batch["text"]:
                 flush()
-                batch, size = {"source_id": [], "text": []}, 0
-        if batch["text"]:
-            flush()
 
     def text_dict(self) -> dict[str, str]:
         """The texts ``load_texts`` loaded, by source id (for a table the fast engine reads)."""
