@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -411,6 +412,44 @@ def test_the_texts_load_within_half_the_limit_and_the_keys_on_one_thread() -> No
     assert seen[-1] == ("query", (memory, 1)), seen
 
 
+@pytest.mark.parametrize("limit", [None, 1 << 62])
+def test_kept_rows_stream_an_uncapped_query_a_batch_at_a_time(limit: int | None) -> None:
+    """With no cap the kept rows come a batch at a time, in order, and none is counted dropped."""
+    from zhusan.engines.duck import BATCH, SqlTables, kept_rows
+    from zhusan.model.report import Problems
+
+    store = SqlTables()
+    try:
+        store.execute("CREATE TABLE t AS SELECT range AS i FROM range(10000)")
+        problems = Problems(limit)
+        batches = kept_rows(store, problems, "t", "x", "SELECT i FROM t ORDER BY i DESC")
+        first = next(batches)  # a list of every row would not be an iterator
+        rest = [row for batch in batches for row in batch]
+    finally:
+        store.close()
+    assert len(first) == BATCH
+    assert [i for (i,) in first + rest] == list(range(9999, -1, -1))
+    assert not problems.dropped
+
+
+@pytest.mark.parametrize(("room", "kept"), [(0, 0), (5, 5), (4097, 4097), (10000, 10000)])
+def test_kept_rows_stop_at_the_cap_and_count_the_rest(room: int, kept: int) -> None:
+    """Past the cap the rows are counted, not handed out; a query that fits drops nothing."""
+    from zhusan.engines.duck import SqlTables, kept_rows
+    from zhusan.model.report import Problems
+
+    store = SqlTables()
+    try:
+        store.execute("CREATE TABLE t AS SELECT range AS i FROM range(10000)")
+        problems = Problems(room)
+        batches = kept_rows(store, problems, "t", "x", "SELECT i FROM t ORDER BY i")
+        rows = [row for batch in batches for row in batch]
+    finally:
+        store.close()
+    assert [i for (i,) in rows] == list(range(kept))
+    assert problems.dropped["x"] == 10000 - kept
+
+
 def test_a_memory_limit_too_small_is_unusable_input(pkg: Path) -> None:
     """DuckDB running out of its limit is unusable input naming the limit, not a crash."""
     with pytest.raises(zhusan.UnusableInput, match=r"memory limit \(1MB\)"):
@@ -689,3 +728,42 @@ def test_the_cycles_check_fetches_only_the_rows_that_have_a_parent(pkg: Path) ->
     linked = [r["figure_id"] for r in rows if r["parent_id"] or r["subset_of"]]
     assert 0 < len(linked) < len(rows)
     assert fetched.frame["figure_id"].to_list() == linked
+
+
+#: The command line, stopped as polars starts to load, printing what polars' allocator is told.
+_ALLOCATOR_AT_IMPORT = (
+    "import os,sys,importlib.abc\n"
+    "class Stop(importlib.abc.MetaPathFinder):\n"
+    "    def find_spec(self, name, path, target=None):\n"
+    "        if name == 'polars':\n"
+    "            print(os.environ.get('_RJEM_MALLOC_CONF')); sys.stdout.flush(); os._exit(0)\n"
+    "sys.meta_path.insert(0, Stop())\n"
+    "from zhusan.__main__ import run;sys.argv[0]='zhusan';run()"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "told"),
+    [
+        (["validate", "--engine", "duckdb"], None, "dirty_decay_ms:0,muzzy_decay_ms:0"),
+        (["validate", "x", "--engine=duckdb"], None, "dirty_decay_ms:0,muzzy_decay_ms:0"),
+        (["validate", "--engine", "duckdb"], "narenas:1", "narenas:1"),
+        (["validate", "--engine", "fast"], None, "None"),
+        (["validate", "duckdb"], None, "None"),
+    ],
+)
+def test_the_duckdb_engine_has_polars_give_freed_memory_back(
+    args: list[str], env: str | None, told: str
+) -> None:
+    """With --engine duckdb polars loads told to free pages at once; a user's own setting stays."""
+    environ = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    if env is not None:
+        environ["_RJEM_MALLOC_CONF"] = env
+    done = subprocess.run(
+        [sys.executable, "-c", _ALLOCATOR_AT_IMPORT, *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout) == (0, f"{told}\n"), done.stderr

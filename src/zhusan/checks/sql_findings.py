@@ -23,7 +23,7 @@ from zhusan.checks.findings import (
     part_count,
     stale_problem,
 )
-from zhusan.engines.duck import SqlTables, capped, kept_rows
+from zhusan.engines.duck import BATCH, HALF, SqlTables, capped, kept_rows
 from zhusan.model.report import Problems
 
 #: The table of the figure rows the findings read, with their part.
@@ -32,8 +32,6 @@ ROWS = "zhusan_finding_rows"
 LINKED = "zhusan_linked_rows"
 #: The table of the findings: (finding_id, rule, ids joined by ``;``), one row an id.
 FOUND = "zhusan_found"
-#: Unexplained findings described at a time (their figures fetched at once).
-BATCH = 4096
 
 
 def sql_findings(store: SqlTables, problems: Problems) -> None:
@@ -60,7 +58,7 @@ def _explain(store: SqlTables, problems: Problems, count: int) -> None:
 
     Each part's findings go to the table ``FOUND`` as they are found; the discrepancies are
     compared with them in SQL, and only the problems (up to the cap) come back to Python, in
-    frames of ``BATCH`` rows.
+    batches (``kept_rows``).
     """
     d = store.dialect
     cols = ", ".join(d.ident(c) for c in COLUMNS)
@@ -93,6 +91,13 @@ def _explain(store: SqlTables, problems: Problems, count: int) -> None:
             f"WHERE {d.bucket.format('finding_id', found)} = {n} GROUP BY finding_id"
         )
     store.execute(f"DROP TABLE {FOUND}_all")
+    with store.holding(HALF):  # DuckDB was measured past its limit here with all of it
+        _compare(store, problems, fetch)
+
+
+def _compare(store: SqlTables, problems: Problems, fetch: str) -> None:
+    """The findings of ``FOUND`` against the discrepancies: stale, mismatched, unexplained."""
+    d = store.dialect
     disc = "discrepancies"
     occurs = f"EXISTS (SELECT 1 FROM {FOUND} AS f WHERE f.finding_id = d.finding_id)"
     listed = d.items.format("g.figure_ids", "a")
@@ -120,7 +125,7 @@ def _explain(store: SqlTables, problems: Problems, count: int) -> None:
         f"FROM {disc} AS d JOIN {FOUND} AS f ON f.finding_id = d.finding_id WHERE d._ok "
         f"AND NOT ({plain} AND {spelled} = d.finding_id) ORDER BY d._row"
     )
-    for frame in store.frames(matched):
+    for frame in store.frames(matched, BATCH):
         problems.extend(mismatches(frame.with_columns(pl.col("f_ids").str.split(";"))))
     coverage = ", ".join(d.text(r) for r in COVERAGE_RULES)
     unexplained = (
@@ -128,7 +133,6 @@ def _explain(store: SqlTables, problems: Problems, count: int) -> None:
         f"(SELECT 1 FROM {disc} AS d WHERE d._ok AND d.finding_id = f.finding_id) "
         f"ORDER BY CASE WHEN f.rule IN ({coverage}) THEN 1 ELSE 0 END, f.finding_id"
     )
-    rows = kept_rows(store, problems, "figures", UNEXPLAINED, unexplained)
 
     def rows_of(ids: list[str]) -> pl.DataFrame:
         store.load_rows("zhusan_ids", {"figure_id": ids})
@@ -137,6 +141,6 @@ def _explain(store: SqlTables, problems: Problems, count: int) -> None:
         )
 
     schema = {"finding_id": pl.String, "rule": pl.String, "ids": pl.String}
-    for start in range(0, len(rows), BATCH):
-        frame = pl.DataFrame(rows[start : start + BATCH], schema=schema, orient="row")
+    for rows in kept_rows(store, problems, "figures", UNEXPLAINED, unexplained):
+        frame = pl.DataFrame(rows, schema=schema, orient="row")
         problems.extend(described(frame.with_columns(pl.col("ids").str.split(";")), rows_of))

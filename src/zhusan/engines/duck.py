@@ -70,9 +70,10 @@ SHARE = 0.25
 BATCH = 4096
 #: Characters of archived documents' text loaded into the database at a time.
 TEXT_BATCH = 1 << 23
-#: The share of its limit DuckDB keeps while it loads those texts: appending long strings, it
-#: goes past its limit (at 5M rows, 582 MB with the whole of 300 MB, 489 MB with half).
-TEXT_SHARE = 0.5
+#: The share of its limit DuckDB keeps in the steps where it was measured going past it: loading
+#: those texts (appending long strings; at 5M rows, 582 MB with the whole of 300 MB, 489 MB with
+#: half) and comparing the consistency findings with the discrepancies (``sql_findings``).
+HALF = 0.5
 #: Numbers, integers and dates as the fast engine reads them (``zhusan.engines.fast``).
 NUMBER = (
     r"^(?:0|-?[1-9][0-9]{0,14})$"
@@ -260,14 +261,25 @@ class SqlTables:
         finally:
             cur.close()
 
+    def tuples(self, sql: str, size: int = BATCH) -> Iterator[list[tuple[Any, ...]]]:
+        """A query's rows, ``size`` at a time, on a cursor of its own."""
+        for _, rows in self._stream(sql, size):
+            yield rows
+
     def batches(self, sql: str, size: int = BATCH) -> Iterator[list[dict[str, Any]]]:
         """A query's rows as dicts, ``size`` at a time, on a cursor of its own."""
+        for names, rows in self._stream(sql, size):
+            yield [dict(zip(names, r, strict=True)) for r in rows]
+
+    def _stream(self, sql: str, size: int) -> Iterator[tuple[list[str], list[tuple[Any, ...]]]]:
         cur = self.con.cursor()
         try:
             cur.execute(sql)
             names = [c[0] for c in cur.description]
             while rows := cur.fetchmany(size):
-                yield [dict(zip(names, r, strict=True)) for r in rows]
+                yield names, rows
+        except self.out_of_memory as exc:
+            raise self.unusable(exc) from None
         finally:
             cur.close()
 
@@ -319,7 +331,7 @@ class SqlTables:
         def flush() -> None:
             self.append("zhusan_texts", pl.DataFrame(batch, schema=dict.fromkeys(batch, pl.String)))
 
-        with self.holding(TEXT_SHARE):
+        with self.holding(HALF):
             for sid, text in texts:
                 batch["source_id"].append(sid)
                 batch["text"].append(text)
@@ -549,21 +561,27 @@ def _read_with_duckdb(
 
 def kept_rows(
     store: SqlTables, problems: Problems, table: str, code: str, sql: str
-) -> list[tuple[Any, ...]]:
-    """The rows of one query (ordered as they are to be kept), fetched up to the cap.
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of one query (ordered as they are to be kept), up to the cap, a batch at a time.
 
-    Past what ``problems`` still keeps of ``code`` in ``table``, rows are counted in SQL, not
-    fetched, and the count goes to ``problems.not_kept``.
+    The rows are streamed ``BATCH`` at a time, never all held; past what ``problems`` still
+    keeps of ``code`` in ``table``, rows are counted in SQL, not fetched, and the count goes to
+    ``problems.not_kept`` once the kept rows are handed out.
     """
     room = problems.room(table, code)
     if room is not None and room >= 1 << 62:
         room = None  # no engine counts that far: no limit
-    rows = store.all(sql if room is None else f"{sql} LIMIT {room + 1}")
-    if room is not None and len(rows) > room:
-        total = int(store.scalar(f"SELECT count(*) FROM ({sql}) AS q"))
-        rows = rows[:room]
-        problems.not_kept(code, total - room)
-    return rows
+    handed = 0
+    for batch in store.tuples(sql if room is None else f"{sql} LIMIT {room + 1}"):
+        if room is not None and handed + len(batch) > room:
+            batch = batch[: room - handed]
+            if batch:
+                yield batch
+            total = int(store.scalar(f"SELECT count(*) FROM ({sql}) AS q"))
+            problems.not_kept(code, total - room)
+            return
+        handed += len(batch)
+        yield batch
 
 
 def capped(
@@ -575,5 +593,5 @@ def capped(
     make: Callable[..., Problem],
 ) -> None:
     """The problems of one query's kept rows (``kept_rows``); ``make`` builds one from a row."""
-    for row in kept_rows(store, problems, table, code, sql):
-        problems.append(make(*row))
+    for batch in kept_rows(store, problems, table, code, sql):
+        problems.extend(make(*row) for row in batch)
