@@ -18,8 +18,8 @@ from types import FrameType
 
 #: The variable polars' allocator (jemalloc) reads when polars loads, and what the duckdb engine
 #: sets it to: freed pages go back to the system at once, not seconds later. At 5M rows with
-#: ``--memory-limit 300MB`` the duckdb engine's peak fell below the limit plus 200 MB with it; it
-#: costs about a tenth more time (docs/benchmark.md), so the other engines leave it as it is.
+#: ``--memory-limit 300MB`` it took some 70 MB off the duckdb engine's parts (whole run 494–505
+#: MB); it costs about a tenth more time (docs/benchmark.md), so the other engines leave it.
 ALLOCATOR = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
 
 
